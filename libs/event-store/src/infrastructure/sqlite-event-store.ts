@@ -1,0 +1,407 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { Clock, SystemClock, type JsonObject } from '@onrecord/kernel';
+import {
+  type AppendResult,
+  type EventMetadata,
+  type NewEvent,
+  type Position,
+  type StoredEvent,
+  sequencePosition,
+} from '../domain/envelope.js';
+import {
+  type StreamHead,
+  chainEvents,
+  checkExpectedRevision,
+  replayedAppend,
+  validateExpectedRevision,
+  validateNewEvents,
+} from '../domain/append-rules.js';
+import { CorruptEventError, InvalidEventError, StoreClosedError } from '../domain/event-store-errors.js';
+import {
+  type AllFilter,
+  type AppendOptions,
+  EventStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoreHealth,
+  type SubscribeToAllOptions,
+  type SubscribeToStreamOptions,
+  type Subscription,
+} from '../event-store.port.js';
+import { CatchUpSubscription, CommitSignal } from './catch-up-subscription.js';
+
+/** Largest number of appends committed in one transaction (one fsync). */
+const MAX_GROUP = 512;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position       INTEGER PRIMARY KEY,
+  id             TEXT    NOT NULL UNIQUE,
+  stream_id      TEXT    NOT NULL,
+  revision       INTEGER NOT NULL,
+  type           TEXT    NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data           TEXT    NOT NULL,
+  metadata       TEXT    NOT NULL,
+  recorded_at    TEXT    NOT NULL,
+  prev_hash      TEXT    NOT NULL,
+  hash           TEXT    NOT NULL,
+  UNIQUE (stream_id, revision)
+);
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id TEXT PRIMARY KEY,
+  revision  INTEGER NOT NULL,
+  hash      TEXT    NOT NULL
+) WITHOUT ROWID;
+`;
+
+interface EventRow {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface PendingAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: NonNullable<AppendOptions['expectedRevision']>;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; its folder is created when missing. */
+  readonly file: string;
+  readonly clock?: Clock;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so an
+ * append is on disk (fsynced) before its promise resolves.
+ *
+ * Group commit: appends arriving in the same turn of the event loop are judged
+ * one by one (each keeps its own expected-revision check and its own outcome)
+ * and committed in one transaction, paying one fsync for the group instead of
+ * one per append.
+ */
+export class SqliteEventStore extends EventStore {
+  private readonly db: Database.Database;
+  private readonly clock: Clock;
+  private readonly signal = new CommitSignal();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private drained: Promise<void> = Promise.resolve();
+  private markDrained: () => void = () => undefined;
+  private closed = false;
+
+  private readonly statements: {
+    head: Database.Statement<[string], { revision: number; hash: string }>;
+    byId: Database.Statement<[string], EventRow>;
+    insert: Database.Statement<[string, string, number, string, number, string, string, string, string, string]>;
+    setHead: Database.Statement<[string, number, string]>;
+    streamForwards: Database.Statement<[string, number, number], EventRow>;
+    streamBackwards: Database.Statement<[string, number, number], EventRow>;
+    lastRevision: Database.Statement<[string], { revision: number }>;
+    lastPosition: Database.Statement<[], { position: number | null }>;
+  };
+
+  constructor(options: SqliteEventStoreOptions) {
+    super();
+    this.clock = options.clock ?? new SystemClock();
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      head: this.db.prepare('SELECT revision, hash FROM streams WHERE stream_id = ?'),
+      byId: this.db.prepare('SELECT * FROM events WHERE id = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, recorded_at, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      setHead: this.db.prepare(
+        `INSERT INTO streams (stream_id, revision, hash) VALUES (?, ?, ?)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash`,
+      ),
+      streamForwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
+      ),
+      streamBackwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      lastRevision: this.db.prepare('SELECT revision FROM streams WHERE stream_id = ?'),
+      lastPosition: this.db.prepare('SELECT MAX(position) AS position FROM events'),
+    };
+  }
+
+  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new StoreClosedError());
+    const expected = options.expectedRevision ?? 'any';
+    try {
+      const revisionProblems = validateExpectedRevision(expected);
+      if (revisionProblems.length > 0) throw new InvalidEventError(revisionProblems);
+      validateNewEvents(streamId, events);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      if (this.queue.length === 0 && !this.flushScheduled) {
+        this.drained = new Promise((done) => (this.markDrained = done));
+      }
+      this.queue.push({ streamId, events, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const group = this.queue.splice(0, MAX_GROUP);
+    const outcomes: Array<{ ok: true; result: AppendResult } | { ok: false; error: unknown }> = [];
+    const recordedAt = this.clock.now().toISOString();
+    const heads = new Map<string, StreamHead | null>();
+    const written = new Map<string, StoredEvent>();
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const pending of group) {
+        try {
+          outcomes.push({ ok: true, result: this.applyInGroup(pending, recordedAt, heads, written) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const pending of group) pending.reject(error);
+      this.afterFlush();
+      return;
+    }
+    group.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) pending.resolve(outcome.result);
+      else pending.reject(outcome.error);
+    });
+    if (written.size > 0) this.signal.notify();
+    this.afterFlush();
+  }
+
+  private afterFlush(): void {
+    if (this.queue.length > 0) {
+      setImmediate(() => this.flush());
+    } else {
+      this.flushScheduled = false;
+      this.markDrained();
+    }
+  }
+
+  /**
+   * Judges one append against the store plus what earlier appends of the same
+   * group wrote. Every check runs before the first insert, so a refused append
+   * writes nothing and leaves its neighbours alone.
+   */
+  private applyInGroup(
+    pending: PendingAppend,
+    recordedAt: string,
+    heads: Map<string, StreamHead | null>,
+    written: Map<string, StoredEvent>,
+  ): AppendResult {
+    const { streamId, events, expected } = pending;
+    const known = new Map<string, StoredEvent>();
+    for (const event of events) {
+      const id = event.id.toLowerCase();
+      const stored = written.get(id) ?? this.readById(id);
+      if (stored) known.set(id, stored);
+    }
+    const replayed = replayedAppend(streamId, events, known);
+    if (replayed) return replayed;
+
+    let head = heads.get(streamId);
+    if (head === undefined) head = this.statements.head.get(streamId) ?? null;
+    checkExpectedRevision(streamId, expected, head);
+
+    const chained = chainEvents(streamId, events, head, recordedAt, () => sequencePosition(0));
+    const stored = chained.map((event) => {
+      const info = this.statements.insert.run(
+        event.id,
+        streamId,
+        event.revision,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data),
+        JSON.stringify(event.metadata),
+        recordedAt,
+        event.prevHash,
+        event.hash,
+      );
+      const withPosition: StoredEvent = { ...event, position: sequencePosition(info.lastInsertRowid) };
+      written.set(event.id, withPosition);
+      return withPosition;
+    });
+    const tail = stored[stored.length - 1]!;
+    this.statements.setHead.run(streamId, tail.revision, tail.hash);
+    heads.set(streamId, { revision: tail.revision, hash: tail.hash });
+    return { streamId, nextExpectedRevision: tail.revision, position: tail.position, events: stored };
+  }
+
+  private readById(id: string): StoredEvent | null {
+    const row = this.statements.byId.get(id);
+    return row ? toStoredEvent(row) : null;
+  }
+
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    try {
+      return Promise.resolve(this.readStreamSync(streamId, options));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private readStreamSync(streamId: string, options: ReadStreamOptions): StoredEvent[] {
+    const direction = options.direction ?? 'forwards';
+    const max = options.maxCount ?? -1;
+    if (direction === 'forwards') {
+      const from = options.fromRevision ?? 'start';
+      if (from === 'end') return [];
+      return this.statements.streamForwards.all(streamId, from === 'start' ? 0 : from, max).map(toStoredEvent);
+    }
+    const from = options.fromRevision ?? 'end';
+    if (from === 'start') return [];
+    const start = from === 'end' ? (this.statements.lastRevision.get(streamId)?.revision ?? -1) : from;
+    return this.statements.streamBackwards.all(streamId, start, max).map(toStoredEvent);
+  }
+
+  readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    try {
+      return Promise.resolve(this.readAllSync(options));
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+  }
+
+  private readAllSync(options: ReadAllOptions): StoredEvent[] {
+    const direction = options.direction ?? 'forwards';
+    const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
+    const max = options.maxCount ?? 1000;
+    if ((direction === 'forwards' && from === 'end') || (direction === 'backwards' && from === 'start')) return [];
+    const bound =
+      from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from.commit);
+    return this.selectAll(direction === 'forwards' ? '>=' : '<=', bound, direction, max, options.filter);
+  }
+
+  private selectAll(
+    comparison: '>' | '>=' | '<=',
+    bound: number,
+    direction: 'forwards' | 'backwards',
+    max: number,
+    filter: AllFilter | undefined,
+  ): StoredEvent[] {
+    const where = [`position ${comparison} ?`];
+    const params: Array<string | number> = [bound];
+    const prefixes = filter?.streamPrefixes ?? [];
+    if (prefixes.length > 0) {
+      where.push(`(${prefixes.map(() => 'substr(stream_id, 1, ?) = ?').join(' OR ')})`);
+      for (const prefix of prefixes) params.push(prefix.length, prefix);
+    }
+    const types = filter?.eventTypes ?? [];
+    if (types.length > 0) {
+      where.push(`type IN (${types.map(() => '?').join(', ')})`);
+      params.push(...types);
+    }
+    params.push(max);
+    const order = direction === 'forwards' ? 'ASC' : 'DESC';
+    const sql = `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY position ${order} LIMIT ?`;
+    return (this.db.prepare(sql).all(...params) as EventRow[]).map(toStoredEvent);
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
+    const from = options.fromPosition ?? 'start';
+    return new CatchUpSubscription<Position>(
+      {
+        initialCursor: () =>
+          Promise.resolve(
+            from === 'start'
+              ? undefined
+              : from === 'end'
+                ? sequencePosition(this.statements.lastPosition.get()?.position ?? 0)
+                : from,
+          ),
+        readAfter: (cursor, max) =>
+          Promise.resolve(this.selectAll('>', cursor ? Number(cursor.commit) : 0, 'forwards', max, options.filter)),
+        cursorOf: (event) => event.position,
+      },
+      this.signal,
+    );
+  }
+
+  subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
+    const from = options.fromRevision ?? 'start';
+    return new CatchUpSubscription<number>(
+      {
+        initialCursor: () =>
+          Promise.resolve(
+            from === 'start' ? undefined : from === 'end' ? (this.statements.lastRevision.get(streamId)?.revision ?? -1) : from,
+          ),
+        readAfter: (cursor, max) =>
+          Promise.resolve(this.statements.streamForwards.all(streamId, (cursor ?? -1) + 1, max).map(toStoredEvent)),
+        cursorOf: (event) => event.revision,
+      },
+      this.signal,
+    );
+  }
+
+  health(): Promise<StoreHealth> {
+    if (this.closed) return Promise.resolve({ ready: false, kind: 'sqlite', detail: 'closed' });
+    try {
+      this.db.prepare('SELECT 1').get();
+      return Promise.resolve({ ready: true, kind: 'sqlite', detail: this.db.name });
+    } catch (error) {
+      return Promise.resolve({ ready: false, kind: 'sqlite', detail: (error as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.drained;
+    this.db.close();
+  }
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  let data: JsonObject;
+  let metadata: EventMetadata;
+  try {
+    data = JSON.parse(row.data) as JsonObject;
+    metadata = JSON.parse(row.metadata) as EventMetadata;
+  } catch (error) {
+    throw new CorruptEventError(row.stream_id, row.revision, row.id, (error as Error).message);
+  }
+  return {
+    id: row.id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: sequencePosition(row.position),
+    data,
+    metadata,
+    recordedAt: row.recorded_at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
