@@ -29,7 +29,11 @@ export interface StoreHarness {
 
 const T0 = new Date('2026-03-02T09:00:00.000Z');
 
-export function newEvent(type = 'PromiseMade', data: JsonObject = { text: 'ships Friday' }, id = randomUUID()): NewEvent {
+export function newEvent(
+  type = 'PromiseMade',
+  data: JsonObject = { text: 'ships Friday' },
+  id = randomUUID(),
+): NewEvent {
   return {
     id,
     type,
@@ -49,11 +53,18 @@ export function freshStream(prefix = 'account'): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-async function take(subscription: Subscription, count: number, timeoutMs = 5000): Promise<SubscriptionItem[]> {
+async function take(
+  subscription: Subscription,
+  count: number,
+  timeoutMs = 5000,
+): Promise<SubscriptionItem[]> {
   const items: SubscriptionItem[] = [];
   let timeout: NodeJS.Timeout | undefined;
   const timer = new Promise<never>((_, reject) => {
-    timeout = setTimeout(() => reject(new Error(`subscription gave ${items.length} of ${count} items`)), timeoutMs);
+    timeout = setTimeout(
+      () => reject(new Error(`subscription gave ${items.length} of ${count} items`)),
+      timeoutMs,
+    );
   });
   const reading = (async () => {
     for await (const item of subscription) {
@@ -100,7 +111,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const first = newEvent('AccountOpened', { name: 'Acme' });
         const second = newEvent('PromiseMade');
 
-        const result = await store.appendToStream(streamId, [first, second], { expectedRevision: 'no_stream' });
+        const result = await store.appendToStream(streamId, [first, second], {
+          expectedRevision: 'no_stream',
+        });
 
         expect(result.nextExpectedRevision).toBe(1);
         expect(result.events.map((e) => [e.id, e.revision, e.streamId])).toEqual([
@@ -140,7 +153,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         await store.appendToStream(streamId, [newEvent(), newEvent()]);
 
         await store.appendToStream(streamId, [newEvent()], { expectedRevision: 1 });
-        const error = await rejectionOf(store.appendToStream(streamId, [newEvent()], { expectedRevision: 1 }));
+        const error = await rejectionOf(
+          store.appendToStream(streamId, [newEvent()], { expectedRevision: 1 }),
+        );
 
         expect(error).toBeInstanceOf(WrongExpectedRevisionError);
         expect(error).toMatchObject({ streamId, expected: 1, actual: 2 });
@@ -152,18 +167,32 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const missing = freshStream();
         await store.appendToStream(existing, [newEvent()]);
 
-        const noStream = await rejectionOf(store.appendToStream(existing, [newEvent()], { expectedRevision: 'no_stream' }));
-        const exists = await rejectionOf(store.appendToStream(missing, [newEvent()], { expectedRevision: 'stream_exists' }));
+        const noStream = await rejectionOf(
+          store.appendToStream(existing, [newEvent()], { expectedRevision: 'no_stream' }),
+        );
+        const exists = await rejectionOf(
+          store.appendToStream(missing, [newEvent()], { expectedRevision: 'stream_exists' }),
+        );
 
-        expect(noStream).toMatchObject({ code: 'wrong-expected-revision', actual: 0, expected: 'no_stream' });
-        expect(exists).toMatchObject({ code: 'wrong-expected-revision', actual: 'no_stream', expected: 'stream_exists' });
+        expect(noStream).toMatchObject({
+          code: 'wrong-expected-revision',
+          actual: 0,
+          expected: 'no_stream',
+        });
+        expect(exists).toMatchObject({
+          code: 'wrong-expected-revision',
+          actual: 'no_stream',
+          expected: 'stream_exists',
+        });
         expect(await store.readStream(existing)).toHaveLength(1);
         expect(await store.readStream(missing)).toEqual([]);
       });
 
       it('refuses an exact revision on a stream that does not exist', async () => {
         const streamId = freshStream();
-        const error = await rejectionOf(store.appendToStream(streamId, [newEvent()], { expectedRevision: 0 }));
+        const error = await rejectionOf(
+          store.appendToStream(streamId, [newEvent()], { expectedRevision: 0 }),
+        );
         expect(error).toMatchObject({ code: 'wrong-expected-revision', actual: 'no_stream' });
       });
 
@@ -180,8 +209,12 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const streamId = freshStream();
 
         const outcomes = await Promise.allSettled([
-          store.appendToStream(streamId, [newEvent('AccountOpened', { by: 'a' })], { expectedRevision: 'no_stream' }),
-          other.appendToStream(streamId, [newEvent('AccountOpened', { by: 'b' })], { expectedRevision: 'no_stream' }),
+          store.appendToStream(streamId, [newEvent('AccountOpened', { by: 'a' })], {
+            expectedRevision: 'no_stream',
+          }),
+          other.appendToStream(streamId, [newEvent('AccountOpened', { by: 'b' })], {
+            expectedRevision: 'no_stream',
+          }),
         ]);
 
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
@@ -210,7 +243,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         await store.appendToStream(contested, [newEvent()]);
 
         const outcomes = await Promise.allSettled([
-          ...streams.map((s) => store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' })),
+          ...streams.map((s) =>
+            store.appendToStream(s, [newEvent()], { expectedRevision: 'no_stream' }),
+          ),
           store.appendToStream(contested, [newEvent()], { expectedRevision: 'no_stream' }),
           store.appendToStream(contested, [newEvent()], { expectedRevision: 0 }),
         ]);
@@ -226,7 +261,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const streamId = freshStream();
         const bad = { ...newEvent(), type: '' };
 
-        await expect(store.appendToStream(streamId, [newEvent(), bad])).rejects.toBeInstanceOf(InvalidEventError);
+        await expect(store.appendToStream(streamId, [newEvent(), bad])).rejects.toBeInstanceOf(
+          InvalidEventError,
+        );
 
         expect(await store.readStream(streamId)).toEqual([]);
       });
@@ -236,10 +273,14 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
       it('returns the original result for a re-sent append and writes nothing', async () => {
         const streamId = freshStream();
         const events = [newEvent(), newEvent()];
-        const first = await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(streamId, events, {
+          expectedRevision: 'no_stream',
+        });
         clock.advance(60_000);
 
-        const again = await store.appendToStream(streamId, events, { expectedRevision: 'no_stream' });
+        const again = await store.appendToStream(streamId, events, {
+          expectedRevision: 'no_stream',
+        });
 
         expect(again).toEqual(first);
         expect(await store.readStream(streamId)).toHaveLength(2);
@@ -274,7 +315,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         await store.appendToStream(freshStream(), [original]);
         const elsewhere = freshStream();
 
-        await expect(store.appendToStream(elsewhere, [original])).rejects.toBeInstanceOf(EventIdConflictError);
+        await expect(store.appendToStream(elsewhere, [original])).rejects.toBeInstanceOf(
+          EventIdConflictError,
+        );
         expect(await store.readStream(elsewhere)).toEqual([]);
       });
 
@@ -283,7 +326,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const earlier = newEvent();
         await store.appendToStream(streamId, [earlier]);
 
-        await expect(store.appendToStream(streamId, [earlier, newEvent()])).rejects.toBeInstanceOf(EventIdConflictError);
+        await expect(store.appendToStream(streamId, [earlier, newEvent()])).rejects.toBeInstanceOf(
+          EventIdConflictError,
+        );
         expect(await store.readStream(streamId)).toHaveLength(1);
       });
     });
@@ -295,21 +340,33 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         ['data that is an array', (e) => ({ ...e, data: [1, 2] })],
         ['data that is not JSON (NaN)', (e) => ({ ...e, data: { amount: Number.NaN } })],
         ['data with a Date object', (e) => ({ ...e, data: { at: new Date() } })],
-        ['an occurredAt that is not a date', (e) => ({ ...e, metadata: { ...e.metadata, occurredAt: 'yesterday' } })],
+        [
+          'an occurredAt that is not a date',
+          (e) => ({ ...e, metadata: { ...e.metadata, occurredAt: 'yesterday' } }),
+        ],
         ['no actor', (e) => ({ ...e, metadata: { ...e.metadata, actor: undefined } })],
-        ['a payload over the size limit', (e) => ({ ...e, data: { blob: 'x'.repeat(MAX_EVENT_BYTES) } })],
+        [
+          'a payload over the size limit',
+          (e) => ({ ...e, data: { blob: 'x'.repeat(MAX_EVENT_BYTES) } }),
+        ],
       ];
       it.each(cases)('rejects %s', async (_name, mutate) => {
         const streamId = freshStream();
-        const error = await rejectionOf(store.appendToStream(streamId, [mutate(newEvent()) as NewEvent]));
+        const error = await rejectionOf(
+          store.appendToStream(streamId, [mutate(newEvent()) as NewEvent]),
+        );
         expect(error).toBeInstanceOf(InvalidEventError);
         expect((error as InvalidEventError).problems.length).toBeGreaterThan(0);
         expect(await store.readStream(streamId)).toEqual([]);
       });
 
       it('rejects an empty append and a malformed stream id', async () => {
-        await expect(store.appendToStream(freshStream(), [])).rejects.toBeInstanceOf(InvalidEventError);
-        await expect(store.appendToStream('bad stream id', [newEvent()])).rejects.toBeInstanceOf(InvalidEventError);
+        await expect(store.appendToStream(freshStream(), [])).rejects.toBeInstanceOf(
+          InvalidEventError,
+        );
+        await expect(store.appendToStream('bad stream id', [newEvent()])).rejects.toBeInstanceOf(
+          InvalidEventError,
+        );
       });
     });
 
@@ -319,8 +376,12 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
 
       beforeEach(async () => {
         streamId = freshStream();
-        written = (await store.appendToStream(streamId, Array.from({ length: 10 }, (_, i) => newEvent('PromiseMade', { i }))))
-          .events as StoredEvent[];
+        written = (
+          await store.appendToStream(
+            streamId,
+            Array.from({ length: 10 }, (_, i) => newEvent('PromiseMade', { i })),
+          )
+        ).events as StoredEvent[];
       });
 
       it('reads a stream forwards from a revision with a limit', async () => {
@@ -329,8 +390,16 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
       });
 
       it('reads a stream backwards from the end and from a revision', async () => {
-        expect((await store.readStream(streamId, { direction: 'backwards', maxCount: 3 })).map((e) => e.revision)).toEqual([9, 8, 7]);
-        expect((await store.readStream(streamId, { direction: 'backwards', fromRevision: 2 })).map((e) => e.revision)).toEqual([2, 1, 0]);
+        expect(
+          (await store.readStream(streamId, { direction: 'backwards', maxCount: 3 })).map(
+            (e) => e.revision,
+          ),
+        ).toEqual([9, 8, 7]);
+        expect(
+          (await store.readStream(streamId, { direction: 'backwards', fromRevision: 2 })).map(
+            (e) => e.revision,
+          ),
+        ).toEqual([2, 1, 0]);
       });
 
       it('reads a missing stream as empty', async () => {
@@ -345,7 +414,8 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         expect(tail.map((e) => e.id)).toEqual([written[9]!.id, written[8]!.id]);
 
         const all = await store.readAll({ maxCount: 10_000 });
-        for (let i = 1; i < all.length; i++) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
+        for (let i = 1; i < all.length; i++)
+          expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
       });
 
       it('filters all events by stream prefix and by event type', async () => {
@@ -353,8 +423,14 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         await store.appendToStream(policy, [newEvent('PolicyPublished', { version: 1 })]);
         await store.appendToStream(streamId, [newEvent('ConcessionGranted', { bps: 100 })]);
 
-        const policies = await store.readAll({ filter: { streamPrefixes: [policy] }, maxCount: 100 });
-        const grants = await store.readAll({ filter: { eventTypes: ['ConcessionGranted'], streamPrefixes: [streamId] }, maxCount: 100 });
+        const policies = await store.readAll({
+          filter: { streamPrefixes: [policy] },
+          maxCount: 100,
+        });
+        const grants = await store.readAll({
+          filter: { eventTypes: ['ConcessionGranted'], streamPrefixes: [streamId] },
+          maxCount: 100,
+        });
 
         expect(policies.map((e) => e.type)).toEqual(['PolicyPublished']);
         expect(grants.map((e) => [e.type, e.streamId])).toEqual([['ConcessionGranted', streamId]]);
@@ -364,8 +440,14 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
     describe('catch-up subscriptions', () => {
       it('delivers history, then caught-up, then live events, with no gap or duplicate across the switch', async () => {
         const streamId = freshStream();
-        const history = await store.appendToStream(streamId, Array.from({ length: 300 }, (_, i) => newEvent('PromiseMade', { i })));
-        const subscription = store.subscribeToAll({ fromPosition: history.events[0]!.position, filter: { streamPrefixes: [streamId] } });
+        const history = await store.appendToStream(
+          streamId,
+          Array.from({ length: 300 }, (_, i) => newEvent('PromiseMade', { i })),
+        );
+        const subscription = store.subscribeToAll({
+          fromPosition: history.events[0]!.position,
+          filter: { streamPrefixes: [streamId] },
+        });
 
         const reading = take(subscription, 299 + 1 + 50);
         for (let i = 0; i < 50; i++) {
@@ -377,14 +459,19 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const caughtUpAt = items.findIndex((item) => item.kind === 'caught-up');
         expect(caughtUpAt).toBeGreaterThanOrEqual(0);
         expect(items.filter((item) => item.kind === 'caught-up')).toHaveLength(1);
-        const delivered = items.flatMap((item) => (item.kind === 'event' ? [item.event.data['i']] : []));
+        const delivered = items.flatMap((item) =>
+          item.kind === 'event' ? [item.event.data['i']] : [],
+        );
         expect(delivered).toEqual(Array.from({ length: 349 }, (_, i) => i + 1));
       });
 
       it('subscribes to all from the end: only what is appended afterwards', async () => {
         const streamId = freshStream();
         await store.appendToStream(streamId, [newEvent('PromiseMade', { i: 0 })]);
-        const subscription = store.subscribeToAll({ fromPosition: 'end', filter: { streamPrefixes: [streamId] } });
+        const subscription = store.subscribeToAll({
+          fromPosition: 'end',
+          filter: { streamPrefixes: [streamId] },
+        });
         const iterator = subscription[Symbol.asyncIterator]();
 
         expect((await iterator.next()).value).toEqual({ kind: 'caught-up' });
@@ -397,7 +484,10 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
 
       it('subscribes to one stream after a revision, filtering out other streams', async () => {
         const streamId = freshStream();
-        await store.appendToStream(streamId, Array.from({ length: 5 }, (_, i) => newEvent('PromiseMade', { i })));
+        await store.appendToStream(
+          streamId,
+          Array.from({ length: 5 }, (_, i) => newEvent('PromiseMade', { i })),
+        );
         const subscription = store.subscribeToStream(streamId, { fromRevision: 2 });
 
         const reading = take(subscription, 2 + 1 + 1);
@@ -406,7 +496,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         const items = await reading;
         await subscription.close();
 
-        expect(items.map((item) => (item.kind === 'event' ? item.event.revision : 'caught-up'))).toEqual([3, 4, 'caught-up', 5]);
+        expect(
+          items.map((item) => (item.kind === 'event' ? item.event.revision : 'caught-up')),
+        ).toEqual([3, 4, 'caught-up', 5]);
       });
 
       it('ends the iteration when closed while waiting for live events', async () => {
@@ -424,7 +516,9 @@ export function describeEventStoreContract(adapter: string, makeHarness: () => S
         expect((await store.health()).ready).toBe(true);
         await store.close();
         expect((await store.health()).ready).toBe(false);
-        await expect(store.appendToStream(freshStream(), [newEvent()])).rejects.toMatchObject({ code: 'store-closed' });
+        await expect(store.appendToStream(freshStream(), [newEvent()])).rejects.toMatchObject({
+          code: 'store-closed',
+        });
       });
     });
   });

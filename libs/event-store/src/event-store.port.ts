@@ -53,8 +53,7 @@ export interface SubscribeToStreamOptions {
  * gap and no duplicate across the switch.
  */
 export type SubscriptionItem =
-  | { readonly kind: 'event'; readonly event: StoredEvent }
-  | { readonly kind: 'caught-up' };
+  { readonly kind: 'event'; readonly event: StoredEvent } | { readonly kind: 'caught-up' };
 
 /**
  * A pull-based catch-up subscription. The store reads ahead at most one page

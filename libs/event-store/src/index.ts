@@ -18,7 +18,14 @@ export {
   CorruptEventError,
   StoreClosedError,
 } from './domain/event-store-errors.js';
-export { GENESIS_HASH, canonicalBody, chainHash, findChainBreak, type ChainBreak, type HashedBody } from './domain/hash-chain.js';
+export {
+  GENESIS_HASH,
+  canonicalBody,
+  chainHash,
+  findChainBreak,
+  type ChainBreak,
+  type HashedBody,
+} from './domain/hash-chain.js';
 export { MAX_EVENT_BYTES, MAX_EVENTS_PER_APPEND } from './domain/append-rules.js';
 export {
   EventStore,
@@ -34,5 +41,12 @@ export {
 } from './event-store.port.js';
 export { verifyStream, type StreamVerification } from './verify-stream.js';
 export { InMemoryEventStore } from './infrastructure/in-memory-event-store.js';
-export { SqliteEventStore, type SqliteEventStoreOptions } from './infrastructure/sqlite-event-store.js';
-export { openEventStore, type StoreConfig, parseStoreConfig } from './infrastructure/open-event-store.js';
+export {
+  SqliteEventStore,
+  type SqliteEventStoreOptions,
+} from './infrastructure/sqlite-event-store.js';
+export {
+  openEventStore,
+  type StoreConfig,
+  parseStoreConfig,
+} from './infrastructure/open-event-store.js';

@@ -3,7 +3,12 @@ import { CorruptEventError } from './domain/event-store-errors.js';
 import type { EventStore } from './event-store.port.js';
 
 export type StreamVerification =
-  | { readonly ok: true; readonly streamId: string; readonly events: number; readonly headHash: string | null }
+  | {
+      readonly ok: true;
+      readonly streamId: string;
+      readonly events: number;
+      readonly headHash: string | null;
+    }
   | { readonly ok: false; readonly streamId: string; readonly brokenAt: ChainBreak };
 
 const PAGE = 1000;
@@ -13,16 +18,26 @@ const PAGE = 1000;
  * event that does not hold: altered content, a broken link, a missing or
  * reordered event, or a row that no longer parses.
  */
-export async function verifyStream(store: EventStore, streamId: string): Promise<StreamVerification> {
+export async function verifyStream(
+  store: EventStore,
+  streamId: string,
+): Promise<StreamVerification> {
   let previous: { revision: number; hash: string } | null = null;
   let count = 0;
   for (;;) {
     let page;
     try {
-      page = await store.readStream(streamId, { fromRevision: previous ? previous.revision + 1 : 0, maxCount: PAGE });
+      page = await store.readStream(streamId, {
+        fromRevision: previous ? previous.revision + 1 : 0,
+        maxCount: PAGE,
+      });
     } catch (error) {
       if (error instanceof CorruptEventError) {
-        return { ok: false, streamId, brokenAt: { revision: error.revision, eventId: error.eventId, reason: error.message } };
+        return {
+          ok: false,
+          streamId,
+          brokenAt: { revision: error.revision, eventId: error.eventId, reason: error.message },
+        };
       }
       throw error;
     }

@@ -41,6 +41,9 @@ export function findNonJson(value: unknown, path = '$'): string | null {
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && findNonJson(value) === null
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    findNonJson(value) === null
   );
 }

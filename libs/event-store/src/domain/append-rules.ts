@@ -1,6 +1,16 @@
 import { canonicalJson, findNonJson, isJsonObject } from '@onrecord/kernel';
-import type { AppendResult, ExpectedRevision, NewEvent, Position, StoredEvent } from './envelope.js';
-import { EventIdConflictError, InvalidEventError, WrongExpectedRevisionError } from './event-store-errors.js';
+import type {
+  AppendResult,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  StoredEvent,
+} from './envelope.js';
+import {
+  EventIdConflictError,
+  InvalidEventError,
+  WrongExpectedRevisionError,
+} from './event-store-errors.js';
 import { GENESIS_HASH, chainHash } from './hash-chain.js';
 
 /** Largest accepted `data` + `metadata` of one event, as UTF-8 JSON. */
@@ -39,24 +49,35 @@ export function validateExpectedRevision(expected: unknown): string[] {
 /** Every envelope rule, checked before anything is written. */
 export function validateNewEvents(streamId: string, events: readonly NewEvent[]): void {
   const problems = [...validateStreamId(streamId)];
-  if (!Array.isArray(events) || events.length === 0) problems.push('at least one event is required');
-  else if (events.length > MAX_EVENTS_PER_APPEND) problems.push(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
+  if (!Array.isArray(events) || events.length === 0)
+    problems.push('at least one event is required');
+  else if (events.length > MAX_EVENTS_PER_APPEND)
+    problems.push(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   const seen = new Set<string>();
-  (Array.isArray(events) ? events : []).forEach((event, i) => {
+  const list: readonly NewEvent[] = Array.isArray(events) ? events : [];
+  list.forEach((event, i) => {
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null) {
       problems.push(`${at} is not an object`);
       return;
     }
-    if (typeof event.id !== 'string' || !UUID.test(event.id)) problems.push(`${at}.id must be a UUID`);
-    else if (seen.has(event.id.toLowerCase())) problems.push(`${at}.id repeats an id in the same append`);
+    if (typeof event.id !== 'string' || !UUID.test(event.id))
+      problems.push(`${at}.id must be a UUID`);
+    else if (seen.has(event.id.toLowerCase()))
+      problems.push(`${at}.id repeats an id in the same append`);
     else seen.add(event.id.toLowerCase());
-    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type)) problems.push(`${at}.type must match ${EVENT_TYPE.source}`);
-    if (event.schemaVersion !== undefined && !(Number.isSafeInteger(event.schemaVersion) && event.schemaVersion >= 1)) {
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type))
+      problems.push(`${at}.type must match ${EVENT_TYPE.source}`);
+    if (
+      event.schemaVersion !== undefined &&
+      !(Number.isSafeInteger(event.schemaVersion) && event.schemaVersion >= 1)
+    ) {
       problems.push(`${at}.schemaVersion must be an integer >= 1`);
     }
     if (!isJsonObject(event.data)) {
-      problems.push(`${at}.data must be a JSON object${event.data === undefined ? '' : ` (${findNonJson(event.data) ?? 'not an object'})`}`);
+      problems.push(
+        `${at}.data must be a JSON object${event.data === undefined ? '' : ` (${findNonJson(event.data) ?? 'not an object'})`}`,
+      );
     }
     const meta = event.metadata as Partial<NewEvent['metadata']> | undefined;
     if (!meta || typeof meta !== 'object') {
@@ -65,21 +86,37 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
     }
     const nonJson = findNonJson(normalizeMetadata(meta as NewEvent['metadata']));
     if (nonJson) problems.push(`${at}.metadata is not JSON: ${nonJson}`);
-    if (typeof meta.occurredAt !== 'string' || !ISO_INSTANT.test(meta.occurredAt) || Number.isNaN(Date.parse(meta.occurredAt))) {
+    if (
+      typeof meta.occurredAt !== 'string' ||
+      !ISO_INSTANT.test(meta.occurredAt) ||
+      Number.isNaN(Date.parse(meta.occurredAt))
+    ) {
       problems.push(`${at}.metadata.occurredAt must be an ISO 8601 instant`);
     }
-    if (!meta.actor || typeof meta.actor.id !== 'string' || !meta.actor.id || typeof meta.actor.role !== 'string' || !meta.actor.role) {
+    if (
+      !meta.actor ||
+      typeof meta.actor.id !== 'string' ||
+      !meta.actor.id ||
+      typeof meta.actor.role !== 'string' ||
+      !meta.actor.role
+    ) {
       problems.push(`${at}.metadata.actor must have an id and a role`);
     }
     if (problems.length === 0) {
-      const size = Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(meta));
-      if (size > MAX_EVENT_BYTES) problems.push(`${at} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+      const size =
+        Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(meta));
+      if (size > MAX_EVENT_BYTES)
+        problems.push(`${at} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
     }
   });
   if (problems.length > 0) throw new InvalidEventError(problems);
 }
 
-export function checkExpectedRevision(streamId: string, expected: ExpectedRevision, head: StreamHead | null): void {
+export function checkExpectedRevision(
+  streamId: string,
+  expected: ExpectedRevision,
+  head: StreamHead | null,
+): void {
   const actual = head ? head.revision : 'no_stream';
   const ok =
     expected === 'any' ||
@@ -93,9 +130,11 @@ export function checkExpectedRevision(streamId: string, expected: ExpectedRevisi
 function sameContent(stored: StoredEvent, sent: NewEvent, streamId: string): string | null {
   if (stored.streamId !== streamId) return `it is stored in stream ${stored.streamId}`;
   if (stored.type !== sent.type) return `stored type is ${stored.type}`;
-  if (stored.schemaVersion !== (sent.schemaVersion ?? 1)) return `stored schema version is ${stored.schemaVersion}`;
+  if (stored.schemaVersion !== (sent.schemaVersion ?? 1))
+    return `stored schema version is ${stored.schemaVersion}`;
   if (canonicalJson(stored.data) !== canonicalJson(sent.data)) return 'stored data differs';
-  if (canonicalJson(stored.metadata) !== canonicalJson(normalizeMetadata(sent.metadata))) return 'stored metadata differs';
+  if (canonicalJson(stored.metadata) !== canonicalJson(normalizeMetadata(sent.metadata)))
+    return 'stored metadata differs';
   return null;
 }
 
@@ -115,7 +154,10 @@ export function replayedAppend(
     const original = stored.get(event.id.toLowerCase());
     if (!original) {
       const [someId] = stored.keys();
-      throw new EventIdConflictError(someId!, 'part of this append is already stored; re-send the original append unchanged');
+      throw new EventIdConflictError(
+        someId!,
+        'part of this append is already stored; re-send the original append unchanged',
+      );
     }
     const difference = sameContent(original, event, streamId);
     if (difference) throw new EventIdConflictError(event.id, difference);
@@ -123,7 +165,12 @@ export function replayedAppend(
   }
   originals.sort((a, b) => a.revision - b.revision);
   const last = originals[originals.length - 1]!;
-  return { streamId, nextExpectedRevision: last.revision, position: last.position, events: originals };
+  return {
+    streamId,
+    nextExpectedRevision: last.revision,
+    position: last.position,
+    events: originals,
+  };
 }
 
 /**

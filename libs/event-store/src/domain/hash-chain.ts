@@ -30,7 +30,10 @@ export function canonicalBody(event: HashedBody): string {
 
 /** hash = hex(SHA-256(prevHash ‖ canonical JSON of the event)). */
 export function chainHash(event: HashedBody): string {
-  return createHash('sha256').update(event.prevHash, 'utf8').update(canonicalBody(event), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(event.prevHash, 'utf8')
+    .update(canonicalBody(event), 'utf8')
+    .digest('hex');
 }
 
 export type ChainBreak = {
@@ -56,14 +59,23 @@ export function findChainBreak(
       return { ...at, reason: `belongs to stream ${event.streamId}, not ${streamId}` };
     }
     if (event.revision !== expectedRevision) {
-      return { ...at, reason: `revision ${event.revision} where ${expectedRevision} was expected (an event is missing or out of order)` };
+      return {
+        ...at,
+        reason: `revision ${event.revision} where ${expectedRevision} was expected (an event is missing or out of order)`,
+      };
     }
     if (event.prevHash !== expectedPrev) {
-      return { ...at, reason: `prevHash ${event.prevHash} does not match the previous event's hash ${expectedPrev}` };
+      return {
+        ...at,
+        reason: `prevHash ${event.prevHash} does not match the previous event's hash ${expectedPrev}`,
+      };
     }
     const recomputed = chainHash(event);
     if (recomputed !== event.hash) {
-      return { ...at, reason: `content does not match its hash (stored ${event.hash}, recomputed ${recomputed})` };
+      return {
+        ...at,
+        reason: `content does not match its hash (stored ${event.hash}, recomputed ${recomputed})`,
+      };
     }
     expectedRevision += 1;
     expectedPrev = event.hash;

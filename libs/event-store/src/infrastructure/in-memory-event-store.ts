@@ -1,4 +1,4 @@
-import { Clock, SystemClock } from '@onrecord/kernel';
+import { type Clock, SystemClock } from '@onrecord/kernel';
 import {
   type AppendResult,
   type NewEvent,
@@ -28,7 +28,7 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 import { CatchUpSubscription, CommitSignal } from './catch-up-subscription.js';
-import { matchesFilter, sliceStream } from './read-helpers.js';
+import { matchesFilter, settle, sliceStream } from './read-helpers.js';
 
 /** The store for unit tests: same contract as the embedded store, nothing on disk. */
 export class InMemoryEventStore extends EventStore {
@@ -42,15 +42,19 @@ export class InMemoryEventStore extends EventStore {
     super();
   }
 
-  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    try {
-      return Promise.resolve(this.append(streamId, events, options));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    return settle(() => this.append(streamId, events, options));
   }
 
-  private append(streamId: string, events: readonly NewEvent[], options: AppendOptions): AppendResult {
+  private append(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions,
+  ): AppendResult {
     if (this.closed) throw new StoreClosedError();
     const expected = options.expectedRevision ?? 'any';
     const revisionProblems = validateExpectedRevision(expected);
@@ -79,7 +83,12 @@ export class InMemoryEventStore extends EventStore {
     this.streams.set(streamId, stream);
     this.signal.notify();
     const tail = stored[stored.length - 1]!;
-    return { streamId, nextExpectedRevision: tail.revision, position: tail.position, events: stored };
+    return {
+      streamId,
+      nextExpectedRevision: tail.revision,
+      position: tail.position,
+      events: stored,
+    };
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -100,7 +109,10 @@ export class InMemoryEventStore extends EventStore {
       }
     } else {
       if (from === 'start') return Promise.resolve(out);
-      const startIndex = from === 'end' ? this.all.length - 1 : Math.min(this.all.length - 1, Number(from.commit) - 1);
+      const startIndex =
+        from === 'end'
+          ? this.all.length - 1
+          : Math.min(this.all.length - 1, Number(from.commit) - 1);
       for (let i = startIndex; i >= 0 && out.length < max; i--) {
         const event = this.all[i]!;
         if (matchesFilter(event, options.filter)) out.push(event);
@@ -115,10 +127,20 @@ export class InMemoryEventStore extends EventStore {
     return new CatchUpSubscription<Position>(
       {
         initialCursor: () =>
-          Promise.resolve(from === 'start' ? undefined : from === 'end' ? this.all[this.all.length - 1]?.position : from),
+          Promise.resolve(
+            from === 'start'
+              ? undefined
+              : from === 'end'
+                ? this.all[this.all.length - 1]?.position
+                : from,
+          ),
         readAfter: (cursor, max) => {
           const out: StoredEvent[] = [];
-          for (let i = cursor ? Number(cursor.commit) : 0; i < this.all.length && out.length < max; i++) {
+          for (
+            let i = cursor ? Number(cursor.commit) : 0;
+            i < this.all.length && out.length < max;
+            i++
+          ) {
             const event = this.all[i]!;
             if (cursor && comparePositions(event.position, cursor) <= 0) continue;
             if (matchesFilter(event, filter)) out.push(event);
@@ -136,9 +158,17 @@ export class InMemoryEventStore extends EventStore {
     return new CatchUpSubscription<number>(
       {
         initialCursor: () =>
-          Promise.resolve(from === 'start' ? undefined : from === 'end' ? (this.streams.get(streamId)?.length ?? 0) - 1 : from),
+          Promise.resolve(
+            from === 'start'
+              ? undefined
+              : from === 'end'
+                ? (this.streams.get(streamId)?.length ?? 0) - 1
+                : from,
+          ),
         readAfter: (cursor, max) =>
-          Promise.resolve((this.streams.get(streamId) ?? []).slice((cursor ?? -1) + 1, (cursor ?? -1) + 1 + max)),
+          Promise.resolve(
+            (this.streams.get(streamId) ?? []).slice((cursor ?? -1) + 1, (cursor ?? -1) + 1 + max),
+          ),
         cursorOf: (event) => event.revision,
       },
       this.signal,

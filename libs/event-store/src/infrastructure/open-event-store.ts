@@ -16,10 +16,12 @@ export type StoreConfig =
  */
 export function parseStoreConfig(value: string | undefined, dataDir: string): StoreConfig {
   const text = (value ?? '').trim();
-  if (text === '' || text === 'sqlite') return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
+  if (text === '' || text === 'sqlite')
+    return { kind: 'sqlite', file: join(dataDir, 'events.sqlite') };
   if (text.startsWith('sqlite:')) return { kind: 'sqlite', file: text.slice('sqlite:'.length) };
   if (text === 'memory') return { kind: 'memory' };
-  if (text.startsWith('esdb://') || text.startsWith('esdb+discover://')) return { kind: 'esdb', connectionString: text };
+  if (text.startsWith('esdb://') || text.startsWith('esdb+discover://'))
+    return { kind: 'esdb', connectionString: text };
   throw new Error(
     `ONRECORD_STORE="${text}" is not understood: use sqlite, sqlite:<file>, memory, esdb://host:2113?tls=false or esdb+discover://…`,
   );

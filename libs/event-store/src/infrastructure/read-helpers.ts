@@ -13,7 +13,10 @@ export function matchesFilter(event: StoredEvent, filter: AllFilter | undefined)
 }
 
 /** Applies ReadStreamOptions to a stream held in revision order. */
-export function sliceStream(stream: readonly StoredEvent[], options: ReadStreamOptions): StoredEvent[] {
+export function sliceStream(
+  stream: readonly StoredEvent[],
+  options: ReadStreamOptions,
+): StoredEvent[] {
   const direction = options.direction ?? 'forwards';
   const max = options.maxCount ?? Number.MAX_SAFE_INTEGER;
   if (direction === 'forwards') {
@@ -28,4 +31,13 @@ export function sliceStream(stream: readonly StoredEvent[], options: ReadStreamO
   const out: StoredEvent[] = [];
   for (let i = start; i >= 0 && out.length < max; i--) out.push(stream[i]!);
   return out;
+}
+
+/** Runs synchronous store work and hands its outcome back as a promise, as the port promises. */
+export function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
 }

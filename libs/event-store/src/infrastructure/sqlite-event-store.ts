@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Clock, SystemClock, type JsonObject } from '@onrecord/kernel';
+import { type Clock, SystemClock, type JsonObject } from '@onrecord/kernel';
 import {
   type AppendResult,
   type EventMetadata,
@@ -18,7 +18,11 @@ import {
   validateExpectedRevision,
   validateNewEvents,
 } from '../domain/append-rules.js';
-import { CorruptEventError, InvalidEventError, StoreClosedError } from '../domain/event-store-errors.js';
+import {
+  CorruptEventError,
+  InvalidEventError,
+  StoreClosedError,
+} from '../domain/event-store-errors.js';
 import {
   type AllFilter,
   type AppendOptions,
@@ -31,6 +35,7 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 import { CatchUpSubscription, CommitSignal } from './catch-up-subscription.js';
+import { settle } from './read-helpers.js';
 
 /** Largest number of appends committed in one transaction (one fsync). */
 const MAX_GROUP = 512;
@@ -108,7 +113,9 @@ export class SqliteEventStore extends EventStore {
   private readonly statements: {
     head: Database.Statement<[string], { revision: number; hash: string }>;
     byId: Database.Statement<[string], EventRow>;
-    insert: Database.Statement<[string, string, number, string, number, string, string, string, string, string]>;
+    insert: Database.Statement<
+      [string, string, number, string, number, string, string, string, string, string]
+    >;
     setHead: Database.Statement<[string, number, string]>;
     streamForwards: Database.Statement<[string, number, number], EventRow>;
     streamBackwards: Database.Statement<[string, number, number], EventRow>;
@@ -147,15 +154,21 @@ export class SqliteEventStore extends EventStore {
     };
   }
 
-  appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new StoreClosedError());
     const expected = options.expectedRevision ?? 'any';
+    const revisionProblems = validateExpectedRevision(expected);
+    if (revisionProblems.length > 0) return Promise.reject(new InvalidEventError(revisionProblems));
     try {
-      const revisionProblems = validateExpectedRevision(expected);
-      if (revisionProblems.length > 0) throw new InvalidEventError(revisionProblems);
       validateNewEvents(streamId, events);
     } catch (error) {
-      return Promise.reject(error as Error);
+      return settle(() => {
+        throw error;
+      });
     }
     return new Promise<AppendResult>((resolve, reject) => {
       if (this.queue.length === 0 && !this.flushScheduled) {
@@ -179,7 +192,10 @@ export class SqliteEventStore extends EventStore {
       this.db.exec('BEGIN IMMEDIATE');
       for (const pending of group) {
         try {
-          outcomes.push({ ok: true, result: this.applyInGroup(pending, recordedAt, heads, written) });
+          outcomes.push({
+            ok: true,
+            result: this.applyInGroup(pending, recordedAt, heads, written),
+          });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }
@@ -248,14 +264,22 @@ export class SqliteEventStore extends EventStore {
         event.prevHash,
         event.hash,
       );
-      const withPosition: StoredEvent = { ...event, position: sequencePosition(info.lastInsertRowid) };
+      const withPosition: StoredEvent = {
+        ...event,
+        position: sequencePosition(info.lastInsertRowid),
+      };
       written.set(event.id, withPosition);
       return withPosition;
     });
     const tail = stored[stored.length - 1]!;
     this.statements.setHead.run(streamId, tail.revision, tail.hash);
     heads.set(streamId, { revision: tail.revision, hash: tail.hash });
-    return { streamId, nextExpectedRevision: tail.revision, position: tail.position, events: stored };
+    return {
+      streamId,
+      nextExpectedRevision: tail.revision,
+      position: tail.position,
+      events: stored,
+    };
   }
 
   private readById(id: string): StoredEvent | null {
@@ -264,11 +288,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    try {
-      return Promise.resolve(this.readStreamSync(streamId, options));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    return settle(() => this.readStreamSync(streamId, options));
   }
 
   private readStreamSync(streamId: string, options: ReadStreamOptions): StoredEvent[] {
@@ -277,30 +297,39 @@ export class SqliteEventStore extends EventStore {
     if (direction === 'forwards') {
       const from = options.fromRevision ?? 'start';
       if (from === 'end') return [];
-      return this.statements.streamForwards.all(streamId, from === 'start' ? 0 : from, max).map(toStoredEvent);
+      return this.statements.streamForwards
+        .all(streamId, from === 'start' ? 0 : from, max)
+        .map(toStoredEvent);
     }
     const from = options.fromRevision ?? 'end';
     if (from === 'start') return [];
-    const start = from === 'end' ? (this.statements.lastRevision.get(streamId)?.revision ?? -1) : from;
+    const start =
+      from === 'end' ? (this.statements.lastRevision.get(streamId)?.revision ?? -1) : from;
     return this.statements.streamBackwards.all(streamId, start, max).map(toStoredEvent);
   }
 
   readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
-    try {
-      return Promise.resolve(this.readAllSync(options));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    return settle(() => this.readAllSync(options));
   }
 
   private readAllSync(options: ReadAllOptions): StoredEvent[] {
     const direction = options.direction ?? 'forwards';
     const from = options.fromPosition ?? (direction === 'forwards' ? 'start' : 'end');
     const max = options.maxCount ?? 1000;
-    if ((direction === 'forwards' && from === 'end') || (direction === 'backwards' && from === 'start')) return [];
+    if (
+      (direction === 'forwards' && from === 'end') ||
+      (direction === 'backwards' && from === 'start')
+    )
+      return [];
     const bound =
       from === 'start' ? 0 : from === 'end' ? Number.MAX_SAFE_INTEGER : Number(from.commit);
-    return this.selectAll(direction === 'forwards' ? '>=' : '<=', bound, direction, max, options.filter);
+    return this.selectAll(
+      direction === 'forwards' ? '>=' : '<=',
+      bound,
+      direction,
+      max,
+      options.filter,
+    );
   }
 
   private selectAll(
@@ -341,7 +370,15 @@ export class SqliteEventStore extends EventStore {
                 : from,
           ),
         readAfter: (cursor, max) =>
-          Promise.resolve(this.selectAll('>', cursor ? Number(cursor.commit) : 0, 'forwards', max, options.filter)),
+          Promise.resolve(
+            this.selectAll(
+              '>',
+              cursor ? Number(cursor.commit) : 0,
+              'forwards',
+              max,
+              options.filter,
+            ),
+          ),
         cursorOf: (event) => event.position,
       },
       this.signal,
@@ -354,10 +391,18 @@ export class SqliteEventStore extends EventStore {
       {
         initialCursor: () =>
           Promise.resolve(
-            from === 'start' ? undefined : from === 'end' ? (this.statements.lastRevision.get(streamId)?.revision ?? -1) : from,
+            from === 'start'
+              ? undefined
+              : from === 'end'
+                ? (this.statements.lastRevision.get(streamId)?.revision ?? -1)
+                : from,
           ),
         readAfter: (cursor, max) =>
-          Promise.resolve(this.statements.streamForwards.all(streamId, (cursor ?? -1) + 1, max).map(toStoredEvent)),
+          Promise.resolve(
+            this.statements.streamForwards
+              .all(streamId, (cursor ?? -1) + 1, max)
+              .map(toStoredEvent),
+          ),
         cursorOf: (event) => event.revision,
       },
       this.signal,

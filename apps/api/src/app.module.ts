@@ -1,0 +1,21 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Clock } from '@onrecord/kernel';
+import type { EventStore } from '@onrecord/event-store';
+import { type AppConfig, StoreModule } from '@onrecord/platform';
+import { HealthController } from './health/health.controller.js';
+
+export interface AppOverrides {
+  readonly store?: EventStore;
+  readonly clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [StoreModule.forRoot(config, overrides)],
+      controllers: [HealthController],
+    };
+  }
+}

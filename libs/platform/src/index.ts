@@ -1,0 +1,17 @@
+export {
+  type AppConfig,
+  ConfigError,
+  DEFAULT_BODY_LIMIT,
+  readAppConfig,
+} from './infrastructure/app-config.js';
+export { createRootLogger, PinoNestLogger } from './infrastructure/pino-logger.js';
+export { StoreModule } from './infrastructure/store.module.js';
+export { APP_CONFIG } from './infrastructure/tokens.js';
+export { type ProblemDetails, PROBLEM_CONTENT_TYPE, problemType } from './http/problem-details.js';
+export {
+  ProblemDetailsFilter,
+  RequestValidationError,
+  type FieldError,
+  statusForCode,
+} from './http/problem-details.filter.js';
+export { createValidationPipe } from './http/validation.pipe.js';
