@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@onrecord/kernel';
 import type { EventStore } from '@onrecord/event-store';
 import { type AppConfig, StoreModule } from '@onrecord/platform';
+import { AccessModule } from '@onrecord/access';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOverrides {
@@ -14,7 +15,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [StoreModule.forRoot(config, overrides)],
+      imports: [StoreModule.forRoot(config, overrides), AccessModule],
       controllers: [HealthController],
     };
   }

@@ -15,3 +15,11 @@ export {
   statusForCode,
 } from './http/problem-details.filter.js';
 export { createValidationPipe } from './http/validation.pipe.js';
+export {
+  CommandHandler,
+  type CommandRequest,
+  type CommandResult,
+  type DomainEvent,
+  type Fold,
+  MAX_COMMAND_ATTEMPTS,
+} from './application/command-handler.js';
