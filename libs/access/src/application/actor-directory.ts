@@ -63,7 +63,7 @@ export class ActorDirectory implements OnModuleDestroy {
           }
         } catch (error) {
           this.logger.error({ err: error }, 'actor directory subscription stopped');
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       })();
     });
