@@ -20,6 +20,8 @@ export interface EventMetadata {
   readonly counterparty?: JsonObject | null;
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** Documents backing the record (an email, a signed quote): where they are and their SHA-256. */
+  readonly evidence?: ReadonlyArray<{ readonly uri: string; readonly sha256: string }>;
 }
 
 /** An event as a writer hands it to the store. */
