@@ -46,6 +46,10 @@ export {
   type SqliteEventStoreOptions,
 } from './infrastructure/sqlite-event-store.js';
 export {
+  EsdbEventStore,
+  type EsdbEventStoreOptions,
+} from './infrastructure/esdb/esdb-event-store.js';
+export {
   openEventStore,
   type StoreConfig,
   parseStoreConfig,

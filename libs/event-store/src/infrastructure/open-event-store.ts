@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '@onrecord/kernel';
 import type { EventStore } from '../event-store.port.js';
+import { EsdbEventStore } from './esdb/esdb-event-store.js';
 import { InMemoryEventStore } from './in-memory-event-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -34,6 +35,9 @@ export function openEventStore(config: StoreConfig, clock?: Clock): EventStore {
     case 'memory':
       return new InMemoryEventStore(clock);
     case 'esdb':
-      throw new Error('The EventStoreDB adapter is not available yet');
+      return new EsdbEventStore({
+        connectionString: config.connectionString,
+        ...(clock ? { clock } : {}),
+      });
   }
 }
