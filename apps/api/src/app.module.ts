@@ -3,6 +3,7 @@ import type { Clock } from '@onrecord/kernel';
 import type { EventStore } from '@onrecord/event-store';
 import { type AppConfig, StoreModule } from '@onrecord/platform';
 import { AccessModule } from '@onrecord/access';
+import { CommitmentsModule } from '@onrecord/commitments';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOverrides {
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [StoreModule.forRoot(config, overrides), AccessModule],
+      imports: [StoreModule.forRoot(config, overrides), AccessModule, CommitmentsModule],
       controllers: [HealthController],
     };
   }
