@@ -13,8 +13,21 @@ export {
   RequestValidationError,
   type FieldError,
   statusForCode,
+  registerProblemStatuses,
+  toProblem,
 } from './http/problem-details.filter.js';
-export { createValidationPipe } from './http/validation.pipe.js';
+export {
+  IdempotencyInterceptor,
+  IDEMPOTENCY_HEADER,
+  REPLAYED_HEADER,
+} from './http/idempotency.interceptor.js';
+export {
+  IdempotencyStore,
+  IdempotencyKeyReusedError,
+  deterministicEventId,
+  type RememberedResponse,
+} from './application/idempotency.js';
+export { createValidationPipe, toPlain } from './http/validation.pipe.js';
 export {
   CommandHandler,
   type CommandRequest,

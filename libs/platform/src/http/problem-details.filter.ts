@@ -30,7 +30,19 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   'corrupt-event': HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
+const registered = new Map<string, number>();
+
+/**
+ * Lets a capability say which HTTP status its own error codes mean, from its
+ * own module, so this filter needs no knowledge of any capability.
+ */
+export function registerProblemStatuses(statuses: Readonly<Record<string, number>>): void {
+  for (const [code, status] of Object.entries(statuses)) registered.set(code, status);
+}
+
 export function statusForCode(code: string): number {
+  const own = registered.get(code);
+  if (own !== undefined) return own;
   if (code in STATUS_BY_CODE) return STATUS_BY_CODE[code]!;
   if (code.endsWith('-not-found')) return HttpStatus.NOT_FOUND;
   if (code.endsWith('-already-exists') || code.endsWith('-conflict')) return HttpStatus.CONFLICT;
@@ -73,72 +85,76 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const context = host.switchToHttp();
     const reply = context.getResponse<FastifyReply>();
     const request = context.getRequest<FastifyRequest>();
-    const problem = this.toProblem(exception, request);
+    const problem = toProblem(exception, request);
     if (problem.status >= 500) {
       this.logger.error({ err: exception, reqId: request.id }, problem.detail);
     }
     void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
+}
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemDetails {
-    const instance = request.url;
-    if (exception instanceof DomainError) {
-      const status = statusForCode(exception.code);
-      return {
-        type: problemType(exception.code),
-        title: TITLES[status] ?? 'Error',
-        status,
-        detail: exception.message,
-        instance,
-        code: exception.code,
-        ...exception.details,
-      };
-    }
-    if (exception instanceof RequestValidationError) {
-      return {
-        type: problemType('validation-failed'),
-        title: 'Bad request',
-        status: 400,
-        detail: `Request validation failed: ${exception.errors.map((e) => e.field).join(', ')}`,
-        instance,
-        code: 'validation-failed',
-        errors: exception.errors,
-      };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const code = codeForHttpStatus(status);
-      return {
-        type: problemType(code),
-        title: TITLES[status] ?? 'Error',
-        status,
-        detail: exception.message,
-        instance,
-        code,
-      };
-    }
-    const fastifyStatus = fastifyErrorStatus(exception);
-    if (fastifyStatus !== null) {
-      const code = codeForHttpStatus(fastifyStatus);
-      return {
-        type: problemType(code),
-        title: TITLES[fastifyStatus] ?? 'Error',
-        status: fastifyStatus,
-        detail: (exception as Error).message,
-        instance,
-        code,
-      };
-    }
+/** The problem document for any error, as the API answers it. */
+export function toProblem(
+  exception: unknown,
+  request: Pick<FastifyRequest, 'url' | 'id'>,
+): ProblemDetails {
+  const instance = request.url;
+  if (exception instanceof DomainError) {
+    const status = statusForCode(exception.code);
     return {
-      type: problemType('internal-error'),
-      title: 'Internal error',
-      status: 500,
-      detail: 'An unexpected error occurred; it has been logged with the request id.',
+      type: problemType(exception.code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: exception.message,
       instance,
-      code: 'internal-error',
-      requestId: request.id,
+      code: exception.code,
+      ...exception.details,
     };
   }
+  if (exception instanceof RequestValidationError) {
+    return {
+      type: problemType('validation-failed'),
+      title: 'Bad request',
+      status: 400,
+      detail: `Request validation failed: ${exception.errors.map((e) => e.field).join(', ')}`,
+      instance,
+      code: 'validation-failed',
+      errors: exception.errors,
+    };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = codeForHttpStatus(status);
+    return {
+      type: problemType(code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: exception.message,
+      instance,
+      code,
+    };
+  }
+  const fastifyStatus = fastifyErrorStatus(exception);
+  if (fastifyStatus !== null) {
+    const code = codeForHttpStatus(fastifyStatus);
+    return {
+      type: problemType(code),
+      title: TITLES[fastifyStatus] ?? 'Error',
+      status: fastifyStatus,
+      detail: (exception as Error).message,
+      instance,
+      code,
+    };
+  }
+  return {
+    type: problemType('internal-error'),
+    title: 'Internal error',
+    status: 500,
+    detail: 'An unexpected error occurred; it has been logged with the request id.',
+    instance,
+    code: 'internal-error',
+    requestId: request.id,
+  };
 }
 
 function codeForHttpStatus(status: number): string {

@@ -24,3 +24,11 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => new RequestValidationError(flatten(errors)),
   });
 }
+
+/**
+ * A validated DTO as plain JSON data. DTOs are class instances (class-transformer
+ * builds them); events store plain objects only.
+ */
+export function toPlain<T>(dto: object): T {
+  return JSON.parse(JSON.stringify(dto)) as T;
+}
