@@ -4,6 +4,7 @@ import type { EventStore } from '@onrecord/event-store';
 import { type AppConfig, StoreModule } from '@onrecord/platform';
 import { AccessModule } from '@onrecord/access';
 import { CommitmentsModule } from '@onrecord/commitments';
+import { PrivacyModule } from '@onrecord/privacy';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOverrides {
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [StoreModule.forRoot(config, overrides), AccessModule, CommitmentsModule],
+      imports: [StoreModule.forRoot(config, overrides), AccessModule, PrivacyModule, CommitmentsModule],
       controllers: [HealthController],
     };
   }

@@ -10,6 +10,7 @@ import {
 } from '@onrecord/event-store';
 import { CommandHandler, type Fold, deterministicEventId } from '@onrecord/platform';
 import type { Caller } from '@onrecord/access';
+import { PersonalDataService } from '@onrecord/privacy';
 import type { AccountCommand } from '../domain/account.commands.js';
 import { type AccountEvent, isRefusal } from '../domain/account.events.js';
 import type { AccountState } from '../domain/account.state.js';
@@ -148,6 +149,7 @@ export class AccountCommandsService {
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(PolicyService) private readonly policies: PolicyService,
+    @Inject(PersonalDataService) private readonly personalData: PersonalDataService,
   ) {
     this.commands = new CommandHandler(store);
   }
@@ -172,7 +174,9 @@ export class AccountCommandsService {
       occurredAt: occurredAt.toISOString(),
       actor,
       channel: recording.channel,
-      ...(recording.counterparty ? { counterparty: recording.counterparty } : {}),
+      ...(recording.counterparty
+        ? { counterparty: this.personalData.seal(recording.counterparty) }
+        : {}),
       ...(request.requestId ? { correlationId: request.requestId } : {}),
       ...(recording.evidence && recording.evidence.length > 0
         ? { evidence: recording.evidence }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@onrecord/kernel';
 import { EventStore, type StoredEvent } from '@onrecord/event-store';
 import type { Caller } from '@onrecord/access';
+import { PersonalDataService } from '@onrecord/privacy';
 import type { OpenAccountState } from '../domain/account.state.js';
 import {
   AccountCommandsService,
@@ -48,6 +49,7 @@ export class AccountQueriesService {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(AccountCommandsService) private readonly accounts: AccountCommandsService,
+    @Inject(PersonalDataService) private readonly personalData: PersonalDataService,
   ) {}
 
   /** The account as it stands, for a caller allowed to see it. Shares the command path's cached fold. */
@@ -72,6 +74,10 @@ export class AccountQueriesService {
     limit: number,
   ): Promise<StoredEvent[]> {
     await this.current(accountId, caller);
-    return this.store.readStream(accountStreamId(accountId), { fromRevision, maxCount: limit });
+    const events = await this.store.readStream(accountStreamId(accountId), {
+      fromRevision,
+      maxCount: limit,
+    });
+    return events.map((event) => this.personalData.revealEvent(event));
   }
 }
