@@ -1,4 +1,5 @@
 import { EventStore, verifyStream } from '@onrecord/event-store';
+import { verifyBundle } from '@onrecord/ledger';
 import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
 import { httpClient } from '../../../test/support/http-client.js';
 import { standardPolicy } from '../../../test/fixtures/policies.js';
@@ -94,5 +95,10 @@ describe('personal data that can be forgotten without breaking the proofs', () =
       (await store.readStream('contact-pat-buyer')).map((e) => [e.type, e.metadata.actor.id]),
     ).toEqual([['PersonalDataErased', 'bootstrap-manager']]);
     expect((await http.delete('/contacts/pat-buyer/personal-data', MANAGER)).status).toBe(404);
+
+    const bundle = await http.get('/accounts/acme/export', MANAGER);
+    expect(bundle.status).toBe(200);
+    expect(JSON.stringify(bundle.body)).not.toContain('pat@acme.example');
+    expect(verifyBundle(bundle.body)).toMatchObject({ ok: true });
   });
 });
