@@ -5,6 +5,7 @@ import { type AppConfig, StoreModule } from '@onrecord/platform';
 import { AccessModule } from '@onrecord/access';
 import { CommitmentsModule } from '@onrecord/commitments';
 import { PrivacyModule } from '@onrecord/privacy';
+import { LedgerModule } from '@onrecord/ledger';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOverrides {
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [StoreModule.forRoot(config, overrides), AccessModule, PrivacyModule, CommitmentsModule],
+      imports: [StoreModule.forRoot(config, overrides), AccessModule, PrivacyModule, CommitmentsModule, LedgerModule],
       controllers: [HealthController],
     };
   }
