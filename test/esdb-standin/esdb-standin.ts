@@ -49,6 +49,7 @@ export class EsdbStandin {
     readonly log: StandinLog,
     private readonly sockets: Set<Socket>,
     private readonly traffic: { eventsSent: number },
+    private readonly holds: { process: boolean },
     private readonly grpcServer: grpc.Server,
     private readonly injector: grpc.ConnectionInjector,
     private readonly listener: NetServer,
@@ -85,8 +86,10 @@ export class EsdbStandin {
     const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
 
     const sockets = new Set<Socket>();
+    const holds = { process: true };
     const listener = createServer((socket) => {
       sockets.add(socket);
+      if (!holds.process) socket.unref();
       socket.once('close', () => sockets.delete(socket));
       // A reset connection is the point of dropConnections; nothing to report.
       socket.on('error', () => undefined);
@@ -100,7 +103,17 @@ export class EsdbStandin {
       });
     });
     port = (listener.address() as AddressInfo).port;
-    return new EsdbStandin(host, port, log, sockets, traffic, grpcServer, injector, listener);
+    return new EsdbStandin(
+      host,
+      port,
+      log,
+      sockets,
+      traffic,
+      holds,
+      grpcServer,
+      injector,
+      listener,
+    );
   }
 
   /** For a single node: `esdb://host:port?tls=false`. */
@@ -132,6 +145,19 @@ export class EsdbStandin {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     return cut;
+  }
+
+  /**
+   * Lets the process exit while the stand-in still listens, for a stand-in
+   * kept for a whole test file and never stopped. Its client connections no
+   * longer hold the process either: a disposed client's channel may linger
+   * in the gRPC client's pool for a while. Returns the stand-in.
+   */
+  unref(): this {
+    this.holds.process = false;
+    this.listener.unref();
+    for (const socket of this.sockets) socket.unref();
+    return this;
   }
 
   /** Stops listening, cuts every connection and shuts the gRPC server down. */

@@ -6,6 +6,8 @@ import { AccessModule } from '@onrecord/access';
 import { CommitmentsModule } from '@onrecord/commitments';
 import { PrivacyModule } from '@onrecord/privacy';
 import { LedgerModule } from '@onrecord/ledger';
+import { IntegrationsModule } from '@onrecord/integrations';
+import { ClaimsModule } from '@onrecord/claims';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOverrides {
@@ -18,7 +20,15 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [StoreModule.forRoot(config, overrides), AccessModule, PrivacyModule, CommitmentsModule, LedgerModule],
+      imports: [
+        StoreModule.forRoot(config, overrides),
+        AccessModule,
+        PrivacyModule,
+        CommitmentsModule,
+        LedgerModule,
+        IntegrationsModule,
+        ClaimsModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -1,13 +1,20 @@
 import { pino } from 'pino';
 import { readAppConfig } from '@onrecord/platform';
 import { createApp } from '../src/create-app.js';
-import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
+import {
+  E2E_STORES,
+  type RunningApi,
+  currentE2eStore,
+  openBackingStore,
+  startApi,
+} from '../../../test/support/api-harness.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { httpClient } from '../../../test/support/http-client.js';
 
 const MANAGER_KEY = 'onr_test-bootstrap-manager-key-0123456789';
+const store = currentE2eStore();
 
-describe('access: actors, API keys and roles (real server, embedded store)', () => {
+describe(`access: actors, API keys and roles (real server, ${E2E_STORES[store].label})`, () => {
   let api: RunningApi;
   let http: ReturnType<typeof httpClient>;
 
@@ -134,7 +141,9 @@ describe('bootstrap without ONRECORD_BOOTSTRAP_KEY', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
     const dir = tempDir();
-    const app = await createApp(readAppConfig({ ONRECORD_DATA_DIR: dir.path }), {
+    const backing = await openBackingStore(store);
+    const env = { ONRECORD_DATA_DIR: dir.path, ...backing.env };
+    const app = await createApp(readAppConfig(env), {
       logger,
       docsUi: false,
     });
@@ -148,13 +157,14 @@ describe('bootstrap without ONRECORD_BOOTSTRAP_KEY', () => {
 
     // A second start on the same store creates nobody and prints no key.
     lines.length = 0;
-    const again = await createApp(readAppConfig({ ONRECORD_DATA_DIR: dir.path }), {
+    const again = await createApp(readAppConfig(env), {
       logger,
       docsUi: false,
     });
     await again.init();
     await again.close();
     dir.remove();
+    await backing.dispose();
     expect(lines.filter((line) => line.includes('onr_'))).toEqual([]);
   });
 });

@@ -28,7 +28,8 @@ interface Problem {
 }
 
 /**
- * One account's story through the real HTTP API on the real embedded store:
+ * One account's story through the real HTTP API on a real store (embedded,
+ * or EventStoreDB when esdb-standin.e2e-spec.ts runs it):
  * onboarding, a quote refused below the floor then revised, freight refused
  * without a complaint then granted after one is assessed, a late order on a
  * Kanban agreement, an escalation answered, a special situation counted.

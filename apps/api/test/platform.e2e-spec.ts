@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
+import {
+  E2E_STORES,
+  type RunningApi,
+  currentE2eStore,
+  startApi,
+} from '../../../test/support/api-harness.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 
-describe('API platform (real server, embedded store)', () => {
+const store = currentE2eStore();
+
+describe(`API platform (real server, ${E2E_STORES[store].label})`, () => {
   let api: RunningApi;
 
   beforeAll(async () => {
@@ -18,7 +25,7 @@ describe('API platform (real server, embedded store)', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      store: { ready: true, kind: 'sqlite' },
+      store: { ready: true, kind: E2E_STORES[store].healthKind },
     });
   });
 
@@ -52,19 +59,26 @@ describe('API platform (real server, embedded store)', () => {
 });
 
 describe('API shutdown', () => {
-  it('closes the store cleanly: the SQLite write-ahead log is checkpointed and removed', async () => {
-    const dir = tempDir('onrecord-shutdown-');
-    try {
-      const api = await startApi({}, { dataDir: dir.path });
-      expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
-      expect(existsSync(join(dir.path, 'events.sqlite-wal'))).toBe(true);
+  // The write-ahead log is SQLite's. On EventStoreDB, close() draining
+  // appends before the client goes is covered by the adapter's own tests.
+  const sqliteOnly = store === 'embedded' ? it : it.skip;
 
-      await api.stop();
+  sqliteOnly(
+    'closes the store cleanly: the SQLite write-ahead log is checkpointed and removed',
+    async () => {
+      const dir = tempDir('onrecord-shutdown-');
+      try {
+        const api = await startApi({}, { dataDir: dir.path });
+        expect((await fetch(`${api.baseUrl}/health`)).status).toBe(200);
+        expect(existsSync(join(dir.path, 'events.sqlite-wal'))).toBe(true);
 
-      expect(existsSync(join(dir.path, 'events.sqlite'))).toBe(true);
-      expect(existsSync(join(dir.path, 'events.sqlite-wal'))).toBe(false);
-    } finally {
-      dir.remove();
-    }
-  });
+        await api.stop();
+
+        expect(existsSync(join(dir.path, 'events.sqlite'))).toBe(true);
+        expect(existsSync(join(dir.path, 'events.sqlite-wal'))).toBe(false);
+      } finally {
+        dir.remove();
+      }
+    },
+  );
 });

@@ -1,10 +1,15 @@
-import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
+import {
+  E2E_STORES,
+  type RunningApi,
+  currentE2eStore,
+  startApi,
+} from '../../../test/support/api-harness.js';
 import { httpClient } from '../../../test/support/http-client.js';
 import { standardPolicy } from '../../../test/fixtures/policies.js';
 
 const MANAGER = 'onr_policy-manager-key-000000000000000';
 
-describe('policies (real server, embedded store)', () => {
+describe(`policies (real server, ${E2E_STORES[currentE2eStore()].label})`, () => {
   let api: RunningApi;
   let http: ReturnType<typeof httpClient>;
   let salesKey: string;

@@ -214,3 +214,17 @@ export {
   ACCOUNT_STREAM_PREFIX,
 } from './application/account-commands.service.js';
 export { AccountQueriesService, assertMayRead } from './application/account-queries.service.js';
+// Read-side pieces the claims capability (account views, claim checks) builds on.
+export { addDays, daysBetween } from './domain/calendar.js';
+export { AccountNotFoundError } from './application/account-queries.service.js';
+export {
+  OccurredInFutureError,
+  OCCURRED_AT_SKEW_MS,
+} from './application/account-commands.service.js';
+export {
+  RecordingDto,
+  CHANNELS,
+  ID_PATTERN,
+  ID_MESSAGE,
+  type Channel,
+} from './http/recording.dto.js';

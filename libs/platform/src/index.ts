@@ -36,3 +36,16 @@ export {
   type Fold,
   MAX_COMMAND_ATTEMPTS,
 } from './application/command-handler.js';
+export {
+  BackgroundWorkLeader,
+  BACKGROUND_WORK_LEASE,
+  DEFAULT_LEASE_TTL_MS,
+  LEASE_STREAM_PREFIX,
+  Lease,
+  type LeaseOptions,
+  type LeaseState,
+  WORKER_CONFIG,
+  type WorkerConfig,
+  type WorkerMode,
+} from './application/lease.js';
+export { BackgroundWorkModule, readWorkerConfig } from './application/lease.module.js';

@@ -37,7 +37,10 @@ export class ReadNotAllowedError extends DomainError {
  * only the accounts they are assigned to now; integrations none (they
  * subscribe to streams instead).
  */
-export function assertMayRead(account: OpenAccountState, caller: Caller): void {
+export function assertMayRead(
+  account: Pick<OpenAccountState, 'accountId' | 'ownerId' | 'serviceRepIds'>,
+  caller: Caller,
+): void {
   if (caller.role === 'manager' || caller.role === 'auditor') return;
   if (caller.role === 'integration') throw new ReadNotAllowedError(caller.role);
   if (account.ownerId === caller.actorId || account.serviceRepIds.includes(caller.actorId)) return;

@@ -1,12 +1,10 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { FastifyReply } from 'fastify';
 import { type Caller, CurrentCaller, Roles } from '@onrecord/access';
 import { formatPosition } from '@onrecord/event-store';
 import { AccountQueriesService } from '../application/account-queries.service.js';
-import { etagOf } from './account-http.js';
 import { AccountParams } from './account-commands.dto.js';
 
 export class EventPageQuery {
@@ -14,24 +12,13 @@ export class EventPageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 
+// GET /accounts/:accountId (the account as it stands) is served by the claims
+// capability's AccountViewsController, with the views built on the same record.
 @ApiTags('accounts')
 @ApiBearerAuth()
 @Controller('accounts')
 export class AccountQueriesController {
   constructor(@Inject(AccountQueriesService) private readonly queries: AccountQueriesService) {}
-
-  @Get(':accountId')
-  @Roles('service', 'sales', 'manager', 'auditor')
-  @ApiOperation({ summary: 'The account as it stands now; ETag is its revision' })
-  async get(
-    @Param() params: AccountParams,
-    @CurrentCaller() caller: Caller,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<object> {
-    const { state, revision } = await this.queries.current(params.accountId, caller);
-    void reply.header('etag', etagOf(revision));
-    return { revision, ...state };
-  }
 
   @Get(':accountId/events')
   @Roles('service', 'sales', 'manager', 'auditor')

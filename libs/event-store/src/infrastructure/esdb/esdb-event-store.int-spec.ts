@@ -307,6 +307,44 @@ describe('EventStoreDB adapter on the stand-in', () => {
     }
   });
 
+  it('opens through a list of gossip seeds, as docker-compose.yml names the cluster, while a seed is down', async () => {
+    // esdb+discover:// uses only its first host (a DNS name for the cluster);
+    // a list of nodes is written esdb://node1:2113,node2:2113,…
+    const down = await EsdbStandin.start();
+    await down.stop();
+    const seeds = `${down.host}:${down.port},${standin.host}:${standin.port}`;
+    const store = openEventStore(
+      parseStoreConfig(`esdb://${seeds}?tls=false&nodePreference=leader`, '/unused'),
+      clock,
+    );
+    try {
+      const streamId = freshStream();
+      await store.appendToStream(streamId, [newEvent()], { expectedRevision: 'no_stream' });
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('given the server gone for a moment, as while a cluster elects a new leader, an append waits and then lands once', async () => {
+    const first = await EsdbStandin.start();
+    const store = openStore({ connectionString: first.connectionString });
+    const streamId = freshStream();
+    expect((await store.health()).ready).toBe(true);
+    await first.stop();
+
+    const appending = store.appendToStream(streamId, [newEvent()], { expectedRevision: 'any' });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The "new leader" answers where the old one did (a stand-in starts empty).
+    const second = await EsdbStandin.start({ port: first.port });
+    try {
+      await expect(appending).resolves.toMatchObject({ streamId, nextExpectedRevision: 0 });
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('given an append in flight, when the store closes, then the append still completes before close returns', async () => {
     const store = openStore();
     const streamId = freshStream();

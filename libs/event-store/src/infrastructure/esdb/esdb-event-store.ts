@@ -76,8 +76,16 @@ export interface EsdbEventStoreOptions {
   readonly onSubscriptionDropped?: SubscriptionDropListener;
 }
 
-/** Attempts of one append, counting conflicts (for any / stream_exists) and transient failures. */
+/** Attempts of one append that meets a conflict (retried for any / stream_exists only). */
 const MAX_APPEND_ATTEMPTS = 5;
+/**
+ * How long one append keeps retrying transient failures (connection lost,
+ * not the leader, unavailable): long enough to ride out a cluster electing a
+ * new leader after the old one died, which takes a few seconds.
+ */
+const TRANSIENT_RETRY_MS = 5_000;
+/** The backoff between those retries, doubling from the first to the last. */
+const TRANSIENT_BACKOFF_MS = { first: 50, max: 1_000 };
 /** Page size of the scan that learns a stream's event ids (to recognise a re-sent `any` append). */
 const ID_SCAN_PAGE = 500;
 /** Event ids kept in memory across streams for that; ~100 bytes each. */
@@ -99,7 +107,9 @@ const UNKNOWN_POSITION: Position = { commit: -1n, prepare: -1n };
  * - Appends read the stream's head, chain the new events onto it, and append
  *   with that exact revision, so a concurrent writer makes this append fail
  *   instead of forking the hash chain. Conflicts are retried (bounded) only
- *   when the caller asked for `any` or `stream_exists`.
+ *   when the caller asked for `any` or `stream_exists`; transient failures
+ *   (a lost connection, a node that is no longer the leader) are retried for
+ *   up to 5 s, which rides out a cluster electing a new leader.
  * - `recordedAt` is stamped here, from the injected clock: it is hashed, so it
  *   must be known before the append, and EventStoreDB's own `created` stamp
  *   is only known after. The clock is this OnRecord server's, not a caller's.
@@ -160,7 +170,10 @@ export class EsdbEventStore extends EventStore {
     events: readonly NewEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
-    for (let attempt = 1; ; attempt++) {
+    const giveUpAt = Date.now() + TRANSIENT_RETRY_MS;
+    let conflicts = 0;
+    let transients = 0;
+    for (;;) {
       try {
         const head = await this.readHead(streamId);
         const retried = await this.findOriginal(streamId, events, expected, head);
@@ -196,16 +209,31 @@ export class EsdbEventStore extends EventStore {
         }
         const conflict = error instanceof EsdbWrongExpectedVersionError;
         if (!conflict && !isTransient(error)) throw error;
-        if (attempt >= MAX_APPEND_ATTEMPTS) {
-          if (!conflict) throw error;
-          const actual = actualRevision(error.actualVersion);
-          throw new WrongExpectedRevisionError(streamId, expected, actual);
+        if (conflict) {
+          conflicts += 1;
+          if (conflicts >= MAX_APPEND_ATTEMPTS) {
+            throw new WrongExpectedRevisionError(
+              streamId,
+              expected,
+              actualRevision(error.actualVersion),
+            );
+          }
+          // A conflict under an exact expectation is not retried: the next turn
+          // re-reads the head and either finds this very append (a concurrent
+          // duplicate) or refuses with the actual revision. Under any /
+          // stream_exists, it chains onto the new head and tries again.
+          await pause(conflicts * 10 + Math.random() * 20);
+        } else {
+          // The next turn re-reads the head: an attempt that landed before the
+          // connection failed is found by its event ids and answered as such.
+          transients += 1;
+          const backoff = Math.min(
+            TRANSIENT_BACKOFF_MS.first * 2 ** (transients - 1),
+            TRANSIENT_BACKOFF_MS.max,
+          );
+          if (Date.now() + backoff > giveUpAt) throw error;
+          await pause(backoff);
         }
-        // A conflict under an exact expectation is not retried: the next turn
-        // re-reads the head and either finds this very append (a concurrent
-        // duplicate) or refuses with the actual revision. Under any /
-        // stream_exists, it chains onto the new head and tries again.
-        await pause(attempt * 10 + Math.random() * 20);
       }
     }
   }

@@ -1,0 +1,295 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Clock, DomainError } from '@onrecord/kernel';
+import {
+  EventStore,
+  type Position,
+  type StoredEvent,
+  type Subscription,
+  comparePositions,
+  formatPosition,
+  parsePosition,
+} from '@onrecord/event-store';
+import { ACCOUNT_STREAM_PREFIX } from '@onrecord/commitments';
+import { Portfolio, type PortfolioAccount, type PortfolioRep } from '../domain/portfolio.js';
+import { entryOf } from '../domain/record-entry.js';
+import { ProjectionCheckpoints, type ProjectionDocument } from './projection-checkpoints.port.js';
+
+export const PORTFOLIO_PROJECTION = 'portfolio';
+/**
+ * Bump when the documents' shape or the way events fold into them changes:
+ * a checkpoint written by another version is dropped and rebuilt from the log.
+ */
+export const PORTFOLIO_PROJECTION_VERSION = 1;
+
+/** Save the checkpoint after this many events, or this long after the first unsaved one. */
+export const CHECKPOINT_EVERY_EVENTS = 500;
+export const CHECKPOINT_EVERY_MS = 1_000;
+const DEFAULT_WAIT_MS = 5_000;
+
+export class ProjectionBehindError extends DomainError {
+  readonly code = 'projection-behind';
+  constructor(projection: string, wanted: string, at: string | null, waitedMs: number) {
+    super(
+      `The ${projection} projection has not reached position ${wanted} within ${waitedMs} ms (it is at ${at ?? 'the start'})`,
+      { projection, wanted, at, waitedMs },
+    );
+  }
+}
+
+export type ProjectionStatus = {
+  projection: string;
+  version: number;
+  /** The last event applied, or null before the first. */
+  position: string | null;
+  /** Events applied over the projection's life (since its last rebuild). */
+  events: number;
+  /** Events applied since this process started: after a restart, only the new ones. */
+  eventsSinceStart: number;
+  /** Where this process resumed from (null: from the start of the log). */
+  resumedFrom: string | null;
+  /** Events of account streams it did not understand and skipped. */
+  skipped: number;
+  caughtUp: boolean;
+  checkpointedAt: string | null;
+};
+
+interface Waiter {
+  readonly position: Position;
+  readonly resolve: () => void;
+}
+
+/**
+ * The portfolio read model: every account stream's events, in global order,
+ * folded into one line per account and per rep. It keeps the lines in memory
+ * and a durable checkpoint (the lines and the position, in one transaction)
+ * written every CHECKPOINT_EVERY_EVENTS events or CHECKPOINT_EVERY_MS, when
+ * it catches up and on shutdown; after a restart it loads the checkpoint and
+ * resumes after its position. It skips any event at or before the position it
+ * holds (idempotent), never throws on an event it does not understand, and
+ * can be dropped and rebuilt from the log.
+ */
+@Injectable()
+export class PortfolioProjection
+  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+{
+  private readonly logger = new Logger('PortfolioProjection');
+  private portfolio = new Portfolio();
+  private applied: Position | null = null;
+  private events = 0;
+  private eventsSinceStart = 0;
+  private skipped = 0;
+  private unsaved = 0;
+  private resumedFrom: string | null = null;
+  private checkpointedAt: string | null = null;
+  private caughtUp = false;
+  private subscription: Subscription | null = null;
+  private following: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(
+    @Inject(EventStore) private readonly store: EventStore,
+    @Inject(ProjectionCheckpoints) private readonly checkpoints: ProjectionCheckpoints,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.loadCheckpoint();
+    await this.start();
+    this.logger.log(
+      `portfolio caught up at ${this.position() ?? 'the start'}: ${this.portfolio.accounts.size} accounts, ${this.eventsSinceStart} events applied since ${this.resumedFrom === null ? 'the start of the log' : `checkpoint ${this.resumedFrom}`}`,
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+    this.checkpoint();
+  }
+
+  onApplicationShutdown(): void {
+    this.checkpoints.close();
+  }
+
+  /** The model as it stands (read it, do not change it). */
+  get model(): Portfolio {
+    return this.portfolio;
+  }
+
+  status(): ProjectionStatus {
+    return {
+      projection: PORTFOLIO_PROJECTION,
+      version: PORTFOLIO_PROJECTION_VERSION,
+      position: this.position(),
+      events: this.events,
+      eventsSinceStart: this.eventsSinceStart,
+      resumedFrom: this.resumedFrom,
+      skipped: this.skipped,
+      caughtUp: this.caughtUp,
+      checkpointedAt: this.checkpointedAt,
+    };
+  }
+
+  /** Resolves once the model reflects every event up to `position` (a write's position). */
+  waitFor(position: Position, timeoutMs: number = DEFAULT_WAIT_MS): Promise<void> {
+    if (this.applied !== null && comparePositions(this.applied, position) >= 0)
+      return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(
+          new ProjectionBehindError(
+            PORTFOLIO_PROJECTION,
+            formatPosition(position),
+            this.position(),
+            timeoutMs,
+          ),
+        );
+      }, timeoutMs);
+      const waiter: Waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timeout);
+          resolve();
+        },
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Drops the model and its checkpoint and replays the whole log; resolves when caught up again. */
+  async rebuild(): Promise<ProjectionStatus> {
+    await this.stop();
+    this.checkpoints.clear(PORTFOLIO_PROJECTION);
+    this.portfolio = new Portfolio();
+    this.applied = null;
+    this.events = 0;
+    this.eventsSinceStart = 0;
+    this.skipped = 0;
+    this.unsaved = 0;
+    this.resumedFrom = null;
+    this.checkpointedAt = null;
+    await this.start();
+    return this.status();
+  }
+
+  private position(): string | null {
+    return this.applied === null ? null : formatPosition(this.applied);
+  }
+
+  private loadCheckpoint(): void {
+    const { checkpoint, documents } = this.checkpoints.load(PORTFOLIO_PROJECTION);
+    if (checkpoint === null) return;
+    if (checkpoint.version !== PORTFOLIO_PROJECTION_VERSION) {
+      this.logger.warn(
+        `portfolio checkpoint was written by version ${checkpoint.version}, this is ${PORTFOLIO_PROJECTION_VERSION}: rebuilding from the log`,
+      );
+      this.checkpoints.clear(PORTFOLIO_PROJECTION);
+      return;
+    }
+    const accounts: PortfolioAccount[] = [];
+    const reps: PortfolioRep[] = [];
+    for (const d of documents) {
+      if (d.kind === 'account') accounts.push(JSON.parse(d.doc) as PortfolioAccount);
+      else if (d.kind === 'rep') reps.push(JSON.parse(d.doc) as PortfolioRep);
+    }
+    this.portfolio.restore(accounts, reps);
+    this.applied = checkpoint.position === null ? null : parsePosition(checkpoint.position);
+    this.events = checkpoint.events;
+    this.resumedFrom = checkpoint.position;
+    this.checkpointedAt = checkpoint.updatedAt;
+  }
+
+  /** Subscribes after the position held; resolves at the first `caught-up`. */
+  private start(): Promise<void> {
+    this.caughtUp = false;
+    const subscription = this.store.subscribeToAll({
+      fromPosition: this.applied ?? 'start',
+      filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX] },
+    });
+    this.subscription = subscription;
+    this.timer = setInterval(() => {
+      if (this.unsaved > 0) this.checkpoint();
+    }, CHECKPOINT_EVERY_MS);
+    this.timer.unref();
+    return new Promise<void>((resolve, reject) => {
+      this.following = (async () => {
+        for await (const item of subscription) {
+          if (item.kind === 'caught-up') {
+            this.caughtUp = true;
+            this.checkpoint();
+            resolve();
+          } else {
+            this.apply(item.event);
+          }
+        }
+      })().catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.logger.error({ err: error }, `portfolio projection stopped: ${reason}`);
+        reject(error instanceof Error ? error : new Error(reason));
+      });
+      // A subscription closed before catching up (shutdown during start) just ends the wait.
+      void this.following.then(() => resolve());
+    });
+  }
+
+  private async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.following;
+  }
+
+  private apply(event: StoredEvent): void {
+    if (this.applied !== null && comparePositions(event.position, this.applied) <= 0) return;
+    try {
+      if (!this.portfolio.apply(event.streamId, entryOf(event))) this.skipped += 1;
+    } catch (error) {
+      // A read model never stops on an event: it is logged, skipped and counted.
+      this.skipped += 1;
+      this.logger.warn(
+        { err: error, eventId: event.id, type: event.type },
+        `portfolio skipped event ${event.id} (${event.type}) it could not apply`,
+      );
+    }
+    this.applied = event.position;
+    this.events += 1;
+    this.eventsSinceStart += 1;
+    this.unsaved += 1;
+    for (const waiter of this.waiters) {
+      if (comparePositions(event.position, waiter.position) >= 0) {
+        this.waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+    if (this.unsaved >= CHECKPOINT_EVERY_EVENTS) this.checkpoint();
+  }
+
+  private checkpoint(): void {
+    const { accounts, reps } = this.portfolio.takeDirty();
+    const documents: ProjectionDocument[] = [
+      ...accounts.map((a) => ({ kind: 'account', key: a.accountId, doc: JSON.stringify(a) })),
+      ...reps.map((r) => ({ kind: 'rep', key: r.actorId, doc: JSON.stringify(r) })),
+    ];
+    const updatedAt = this.clock.now().toISOString();
+    this.checkpoints.save(
+      PORTFOLIO_PROJECTION,
+      {
+        position: this.position(),
+        version: PORTFOLIO_PROJECTION_VERSION,
+        events: this.events,
+        updatedAt,
+      },
+      documents,
+    );
+    this.unsaved = 0;
+    this.checkpointedAt = updatedAt;
+  }
+}
