@@ -26,10 +26,6 @@ export {
   TooManyStreamsError,
   StreamsClosingError,
 } from './domain/integrations.errors.js';
-export {
-  BackgroundWorkLeader,
-  ConfiguredWorkLeader,
-} from './application/background-work-leader.js';
 export { EventFeed, type FeedEvent, feedEventOf } from './application/event-feed.service.js';
 export { LiveStreamsService, type LiveStreamView } from './application/live-streams.service.js';
 export {

@@ -1,10 +1,10 @@
-import {
-  BackgroundWorkLeader as PlatformWorkLeader,
-  BackgroundWorkModule,
-} from '@onrecord/platform';
 import { HttpStatus, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, registerProblemStatuses } from '@onrecord/platform';
-import { BackgroundWorkLeader, LeaseWorkLeader } from './application/background-work-leader.js';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  BackgroundWorkModule,
+  registerProblemStatuses,
+} from '@onrecord/platform';
 import { EventFeed, FEED_OPTIONS, type FeedOptions } from './application/event-feed.service.js';
 import {
   LIVE_STREAM_OPTIONS,
@@ -94,14 +94,6 @@ const USER_AGENT = 'OnRecord-Webhooks/0.1 (+https://www.standardwebhooks.com)';
         maxBodyBytes: webhooks.maxBodyBytes,
         userAgent: USER_AGENT,
       }),
-    },
-    {
-      // Delivery runs where the platform's lease says background work runs
-      // (ONRECORD_WORKER: auto, lease, always, never).
-      provide: BackgroundWorkLeader,
-      inject: [PlatformWorkLeader],
-      useFactory: (platform: PlatformWorkLeader): BackgroundWorkLeader =>
-        new LeaseWorkLeader(platform),
     },
     {
       provide: WebhookStore,

@@ -1,3 +1,4 @@
+import { BackgroundWorkLeader } from '@onrecord/platform';
 import {
   Inject,
   Injectable,
@@ -6,7 +7,6 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Clock } from '@onrecord/kernel';
-import { BackgroundWorkLeader } from './background-work-leader.js';
 import { EventFeed } from './event-feed.service.js';
 import {
   DELIVERY_OPTIONS,
@@ -45,7 +45,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.unsubscribe = this.leader.onChange((leading) => {
+    this.unsubscribe = this.leader.onLeadershipChange((leading) => {
       void (leading ? this.startAll() : this.stopAll());
     });
     if (this.leader.isLeader()) await this.startAll();
