@@ -21,6 +21,7 @@ export {
 export {
   GENESIS_HASH,
   canonicalBody,
+  hashedBodyObject,
   chainHash,
   findChainBreak,
   type ChainBreak,

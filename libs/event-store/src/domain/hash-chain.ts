@@ -14,7 +14,12 @@ export type HashedBody = Omit<StoredEvent, 'hash' | 'position'>;
  * append, and the chain must be computable before it.
  */
 export function canonicalBody(event: HashedBody): string {
-  const body: JsonObject = {
+  return canonicalJson(hashedBodyObject(event));
+}
+
+/** The members an event's hash covers, as one JSON object (canonicalBody is its RFC 8785 text). */
+export function hashedBodyObject(event: HashedBody): JsonObject {
+  return {
     id: event.id,
     type: event.type,
     schemaVersion: event.schemaVersion,
@@ -25,7 +30,6 @@ export function canonicalBody(event: HashedBody): string {
     recordedAt: event.recordedAt,
     prevHash: event.prevHash,
   };
-  return canonicalJson(body);
 }
 
 /** hash = hex(SHA-256(prevHash ‖ canonical JSON of the event)). */

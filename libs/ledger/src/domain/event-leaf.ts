@@ -1,5 +1,5 @@
-import { type JsonObject, canonicalJson } from '@onrecord/kernel';
-import { type StoredEvent, canonicalBody } from '@onrecord/event-store';
+import { canonicalJson } from '@onrecord/kernel';
+import { type StoredEvent, hashedBodyObject } from '@onrecord/event-store';
 import { leafHash } from './merkle-hashing.js';
 
 /**
@@ -19,13 +19,11 @@ export type LeafSource = Omit<StoredEvent, 'position'>;
  * streamId, type`.
  *
  * Including `hash` ties the log to the chain: a leaf proves the event and
- * the exact link it holds in its stream. The hashed body is taken from
- * canonicalBody itself so the two definitions can never drift apart.
+ * the exact link it holds in its stream. The hashed body comes from
+ * hashedBodyObject, the chain's own definition, so the two cannot drift apart.
  */
 export function eventLeaf(event: LeafSource): Uint8Array {
-  const body = JSON.parse(canonicalBody(event)) as JsonObject;
-  body.hash = event.hash;
-  return Buffer.from(canonicalJson(body), 'utf8');
+  return Buffer.from(canonicalJson({ ...hashedBodyObject(event), hash: event.hash }), 'utf8');
 }
 
 /** leafHash(eventLeaf(event)): what the log appends for an event. */
