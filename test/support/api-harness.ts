@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { generateKeyPairSync } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
 import type { Clock } from '@onrecord/kernel';
@@ -61,8 +64,31 @@ export async function openBackingStore(store: E2eStore): Promise<BackingStore> {
   if (store === 'embedded') return { env: {}, dispose: () => Promise.resolve() };
   const standin = await startStandin();
   return {
-    env: { ONRECORD_STORE: standin.connectionString },
+    env: esdbEnv(standin),
     dispose: () => standin.stop(),
+  };
+}
+
+let sharedLedgerKey: string | null = null;
+
+/**
+ * The environment of an API on a stand-in. Replicas on EventStoreDB must be
+ * given the ledger's signing key (they all sign with it); tests share one
+ * per jest worker, removed when the worker exits.
+ */
+function esdbEnv(standin: EsdbStandin): Record<string, string> {
+  if (sharedLedgerKey === null) {
+    const dir = tempDir('onrecord-ledger-key-');
+    process.once('exit', () => dir.remove());
+    sharedLedgerKey = join(dir.path, 'ledger-signing-key.pem');
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(sharedLedgerKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+      mode: 0o600,
+    });
+  }
+  return {
+    ONRECORD_STORE: standin.connectionString,
+    ONRECORD_LEDGER_KEY_FILE: sharedLedgerKey,
   };
 }
 
@@ -92,7 +118,7 @@ function standinFor(dataDir: string): Promise<EsdbStandin> {
 async function backingFor(on: E2eStore, dataDir: string | undefined): Promise<BackingStore> {
   if (on === 'embedded' || dataDir === undefined) return openBackingStore(on);
   const standin = await standinFor(dataDir);
-  return { env: { ONRECORD_STORE: standin.connectionString }, dispose: () => Promise.resolve() };
+  return { env: esdbEnv(standin), dispose: () => Promise.resolve() };
 }
 
 export interface RunningApi {

@@ -89,9 +89,7 @@ async function givenADataDirectory(dir: string): Promise<{
   const storage = new SqliteMerkleNodeStore({ file: join(dir, LEDGER_DATABASE_FILE) });
   const key = loadLedgerKeyFile(join(dir, LEDGER_KEY_FILE), { create: true });
   const signer = new LedgerSigner('onrecord.local/ledger', key.pem);
-  const ledger = new LedgerService(store, storage, signer, new SystemClock(), {
-    checkpointIntervalMs: 0,
-  });
+  const ledger = new LedgerService(store, storage, signer, new SystemClock(), {});
   try {
     await ledger.start();
     for (let i = 0; i < 6; i++) {
@@ -103,7 +101,7 @@ async function givenADataDirectory(dir: string): Promise<{
     const old = (await ledger.bundle(await store.readStream('account-acme'))).checkpoint;
     const last = await store.appendToStream('account-initech', [newEvent(), newEvent()]);
     await ledger.waitFor(last.position);
-    const newer = ledger.signCheckpoint();
+    const newer = await ledger.signCheckpoint();
     const bundle = await new DisputeBundleExportService(store, ledger).exportStream('account-acme');
     const oldSize = Number(old.split('\n')[1]);
     return {
@@ -225,7 +223,7 @@ describe("the auditor's CLI (the evidence checks run as child processes)", () =>
       ok: true,
       keyTrusted: true,
       eventCount: 6,
-      checkpoint: { treeSize: 14, rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      checkpoint: { treeSize: 15, rootHash: expect.stringMatching(/^[0-9a-f]{64}$/) },
     });
   });
 
@@ -262,7 +260,7 @@ describe("the auditor's CLI (the evidence checks run as child processes)", () =>
   it('verifies a whole data directory: chains, and the log against every signed checkpoint', () => {
     expect(runs['store']!.stderr).toContain('verifying');
     expect(runs['store']).toMatchObject({ code: 0 });
-    expect(runs['store']!.stdout).toContain('3 streams, 14 events');
+    expect(runs['store']!.stdout).toContain('4 streams, 16 events');
     expect(runs['store']!.stdout).toContain('matches all 2 signed checkpoints');
   });
 
@@ -286,7 +284,7 @@ describe("the auditor's CLI (the evidence checks run as child processes)", () =>
   it('verifies a consistency proof between two checkpoints, and rejects an altered one', () => {
     expect(runs['consistency']).toMatchObject({ code: 0 });
     expect(runs['consistency']!.stdout).toMatch(
-      /OK {2}the log onrecord\.local\/ledger at tree size 12 .* is a prefix of the log at tree size 14/s,
+      /OK {2}the log onrecord\.local\/ledger at tree size 12 .* is a prefix of the log at tree size 15/s,
     );
     expect(runs['badConsistency']).toMatchObject({ code: 1 });
     expect(runs['badConsistency']!.stdout).toContain('FAILED  consistency');

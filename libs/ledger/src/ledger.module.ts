@@ -1,6 +1,15 @@
 import { HttpStatus, Logger, Module } from '@nestjs/common';
 import { CommitmentsModule } from '@onrecord/commitments';
-import { APP_CONFIG, type AppConfig, registerProblemStatuses } from '@onrecord/platform';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  BackgroundWorkModule,
+  registerProblemStatuses,
+} from '@onrecord/platform';
+import {
+  CHECKPOINT_INTERVAL_MS,
+  CheckpointSigningWorker,
+} from './application/checkpoint-signing.worker.js';
 import { DisputeBundleExportService } from './application/dispute-bundle-export.service.js';
 import { LEDGER_OPTIONS, type LedgerOptions, LedgerService } from './application/ledger.service.js';
 import { LedgerSigner } from './application/ledger-signer.js';
@@ -30,18 +39,19 @@ registerProblemStatuses({
 
 /**
  * The evidence capability: the Merkle log over all events (its own SQLite
- * file in the data directory), signed checkpoints, proofs and dispute-bundle
- * exports. Reads ONRECORD_LEDGER_ORIGIN, ONRECORD_LEDGER_KEY_FILE and
+ * file in the data directory), signed checkpoints (published to the store,
+ * signed on a schedule by the replica that leads background work), proofs
+ * and dispute-bundle exports. Reads ONRECORD_LEDGER_ORIGIN, ONRECORD_LEDGER_KEY_FILE and
  * ONRECORD_CHECKPOINT_INTERVAL_MS.
  */
 @Module({
-  imports: [CommitmentsModule],
+  imports: [CommitmentsModule, BackgroundWorkModule],
   controllers: [LedgerController, AccountExportController],
   providers: [
     {
       provide: LEDGER_CONFIG,
       inject: [APP_CONFIG],
-      useFactory: (app: AppConfig): LedgerConfig => readLedgerConfig(process.env, app),
+      useFactory: (app: AppConfig): LedgerConfig => readLedgerConfig(app.env, app),
     },
     {
       provide: LedgerSigner,
@@ -62,14 +72,14 @@ registerProblemStatuses({
       useFactory: (config: LedgerConfig): LedgerStorage =>
         new SqliteMerkleNodeStore({ file: config.databaseFile }),
     },
+    { provide: LEDGER_OPTIONS, useValue: {} satisfies LedgerOptions },
     {
-      provide: LEDGER_OPTIONS,
+      provide: CHECKPOINT_INTERVAL_MS,
       inject: [LEDGER_CONFIG],
-      useFactory: (config: LedgerConfig): LedgerOptions => ({
-        checkpointIntervalMs: config.checkpointIntervalMs,
-      }),
+      useFactory: (config: LedgerConfig): number => config.checkpointIntervalMs,
     },
     LedgerService,
+    CheckpointSigningWorker,
     DisputeBundleExportService,
   ],
   exports: [LedgerService],

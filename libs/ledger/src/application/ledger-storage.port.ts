@@ -51,15 +51,16 @@ export abstract class LedgerStorage implements MerkleNodeStore {
   /** Leaves in index order from `fromIndex`, at most `limit`. */
   abstract leaves(fromIndex: number, limit: number): LeafRecord[];
 
+  /** Keeps a checkpoint; one already kept (the same note) is left as it is. */
   abstract addCheckpoint(checkpoint: KeptCheckpoint): void;
 
-  /** The checkpoint signed last. */
+  /** The checkpoint covering the most leaves (the one signed last among those). */
   abstract latestCheckpoint(): KeptCheckpoint | null;
 
   /** The checkpoint signed last at exactly this tree size. */
   abstract checkpointAt(treeSize: number): KeptCheckpoint | null;
 
-  /** Every checkpoint, in the order they were signed. */
+  /** Every checkpoint, in the order this replica kept them. */
   abstract checkpoints(): KeptCheckpoint[];
 
   abstract close(): void;

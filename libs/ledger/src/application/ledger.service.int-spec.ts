@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -9,7 +10,8 @@ import {
 } from '@onrecord/event-store';
 import { tempDir } from '../../../../test/support/temp-dir.js';
 import { newEvent } from '../../../../test/support/event-store.contract.js';
-import { verifyCheckpoint } from '../domain/checkpoint.js';
+import { formatCheckpoint, signCheckpoint, verifyCheckpoint } from '../domain/checkpoint.js';
+import { CHECKPOINT_SIGNED, CHECKPOINT_STREAM } from '../domain/checkpoint-event.js';
 import { verifyBundle } from '../domain/dispute-bundle.verifier.js';
 import { eventLeafHash } from '../domain/event-leaf.js';
 import { hashFromHex, toHex } from '../domain/merkle-hashing.js';
@@ -22,9 +24,12 @@ import {
   givenHistory,
   openStore,
   startLedger,
+  TEST_ORIGIN,
+  testPrivateKey,
   testSigner,
 } from '../testing/ledger-harness.js';
 import { DisputeBundleExportService } from './dispute-bundle-export.service.js';
+import { LedgerSigner } from './ledger-signer.js';
 import {
   EventNotInLedgerError,
   LedgerOutOfStepError,
@@ -57,6 +62,12 @@ function expectedLog(events: readonly StoredEvent[]): MerkleLog {
 
 const hashes = (hex: readonly string[]): Uint8Array[] => hex.map((h) => hashFromHex(h)!);
 
+/** Waits until the ledger holds every event the store holds now (published checkpoints too). */
+async function caughtUp(store: EventStore, running: RunningLedger): Promise<void> {
+  const last = (await allEvents(store)).at(-1);
+  if (last) await running.service.waitFor(last.position);
+}
+
 describe('the ledger projection over the embedded store', () => {
   let dir: { path: string; remove: () => void };
   let store: SqliteEventStore;
@@ -88,7 +99,10 @@ describe('the ledger projection over the embedded store', () => {
       revision: events[417]!.revision,
       position: '418',
     });
-    const signed = verifyCheckpoint(running.service.signCheckpoint().note, testSigner.publicKey);
+    const signed = verifyCheckpoint(
+      (await running.service.signCheckpoint()).note,
+      testSigner.publicKey,
+    );
     expect(toHex(signed.rootHash)).toBe(toHex(expected.root()));
   });
 
@@ -143,24 +157,29 @@ describe('the ledger projection over the embedded store', () => {
   it('given a restart, resumes after its last leaf: no duplicate leaves, the same root as from scratch', async () => {
     await givenHistory(store, 300);
     running = await startLedger(dir.path, store);
-    const before = running.service.signCheckpoint();
+    const before = await running.service.signCheckpoint();
     await running.close();
     running = null;
     await givenHistory(store, 300);
 
     running = await startLedger(dir.path, store);
 
+    // 600 events and the published checkpoint.
     const events = await allEvents(store);
-    expect(running.service.size).toBe(600);
+    expect(events).toHaveLength(601);
+    expect(running.service.size).toBe(601);
     const leafIds = running.storage.leaves(0, 1000).map((l) => l.eventId);
-    expect(new Set(leafIds).size).toBe(600);
+    expect(new Set(leafIds).size).toBe(601);
     expect(leafIds).toEqual(events.map((e) => e.id));
-    const latest = verifyCheckpoint(running.service.signCheckpoint().note, testSigner.publicKey);
+    const latest = verifyCheckpoint(
+      (await running.service.signCheckpoint()).note,
+      testSigner.publicKey,
+    );
     expect(toHex(latest.rootHash)).toBe(toHex(expectedLog(events).root()));
     // The old checkpoint is kept, and the new log extends it.
     const proof = running.service.consistencyProof(before.treeSize, latest.treeSize);
     const old = verifyCheckpoint(before.note, testSigner.publicKey);
-    expect(verifyConsistency(300, 600, hashes(proof.proof), old.rootHash, latest.rootHash)).toBe(
+    expect(verifyConsistency(300, 601, hashes(proof.proof), old.rootHash, latest.rootHash)).toBe(
       true,
     );
   });
@@ -182,10 +201,11 @@ describe('the ledger projection over the embedded store', () => {
     expect(toHex(new MerkleLog(running.storage).root())).toBe(root);
   });
 
-  it('rebuilds from zero to the same root, so old checkpoints still hold', async () => {
+  it('rebuilds from zero to the same root, so old checkpoints still hold, and keeps them again from the store', async () => {
     await givenHistory(store, 250);
     running = await startLedger(dir.path, store);
-    const signed = verifyCheckpoint(running.service.signCheckpoint().note, testSigner.publicKey);
+    const kept = await running.service.signCheckpoint();
+    const signed = verifyCheckpoint(kept.note, testSigner.publicKey);
     await running.close();
     running = null;
     for (const suffix of ['', '-wal', '-shm'])
@@ -193,8 +213,10 @@ describe('the ledger projection over the embedded store', () => {
 
     running = await startLedger(dir.path, store);
 
-    expect(running.service.size).toBe(250);
+    // 250 events and the published checkpoint, which the rebuilt ledger kept again.
+    expect(running.service.size).toBe(251);
     expect(toHex(new MerkleLog(running.storage).root(250))).toBe(toHex(signed.rootHash));
+    expect(running.storage.checkpoints()).toEqual([kept]);
   });
 
   it('refuses to start on a ledger built from another event store', async () => {
@@ -231,58 +253,66 @@ describe('ledger checkpoints and proofs', () => {
     dir.remove();
   });
 
-  it('signs a checkpoint only when the log has grown', async () => {
-    const first = running.service.signCheckpointIfGrown();
+  it('signs a checkpoint only when the log has grown; its own published checkpoints are not growth', async () => {
+    const first = await running.service.signCheckpointIfGrown();
     expect(first).toMatchObject({ treeSize: 40 });
-    expect(running.service.signCheckpointIfGrown()).toBeNull();
+    await caughtUp(store, running);
+    expect(running.service.size).toBe(41);
+    expect(await running.service.signCheckpointIfGrown()).toBeNull();
     const result = await store.appendToStream('account-acme', [newEvent()]);
     await running.service.waitFor(result.position);
-    expect(running.service.signCheckpointIfGrown()).toMatchObject({ treeSize: 41 });
-    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40, 41]);
+    expect(await running.service.signCheckpointIfGrown()).toMatchObject({ treeSize: 42 });
+    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40, 42]);
   });
 
-  it('signs periodically while the log grows, and not while it does not', async () => {
-    await running.close();
-    running = await startLedger(dir.path, store, { checkpointIntervalMs: 100 });
-    await running.service.onApplicationBootstrap();
-    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40]);
-    const result = await store.appendToStream('account-acme', [newEvent()]);
-    await running.service.waitFor(result.position);
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40, 41]);
+  it('publishes every checkpoint it signs to the checkpoint stream, once', async () => {
+    const kept = await running.service.signCheckpoint();
+    await caughtUp(store, running);
+
+    const published = await store.readStream(CHECKPOINT_STREAM);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({
+      type: CHECKPOINT_SIGNED,
+      data: { treeSize: 40, note: kept.note, createdAt: kept.createdAt },
+      metadata: { actor: { role: 'system' }, channel: 'system' },
+    });
+    // Read back from the store, it is not kept a second time.
+    expect(running.storage.checkpoints()).toEqual([kept]);
   });
 
   it('proves an event included in the latest checkpoint, signing one that covers it when needed', async () => {
     const events = await allEvents(store);
-    const old = running.service.signCheckpoint();
+    const old = await running.service.signCheckpoint();
     const result = await store.appendToStream('account-acme', [newEvent()]);
     await running.service.waitFor(result.position);
     const newest = result.events[0]!;
 
-    const proof = running.service.inclusionProof(newest.id);
+    const proof = await running.service.inclusionProof(newest.id);
 
+    // Leaf 40 is the published checkpoint `old`; the new event follows it.
     expect(proof).toMatchObject({
       eventId: newest.id,
-      leafIndex: 40,
-      treeSize: 41,
-      position: '41',
+      leafIndex: 41,
+      treeSize: 42,
+      position: '42',
     });
     expect(proof.checkpoint).not.toBe(old.note);
     const checkpoint = verifyCheckpoint(proof.checkpoint!, testSigner.publicKey);
     expect(proof.leafHash).toBe(toHex(eventLeafHash(newest)));
     expect(
-      verifyInclusion(eventLeafHash(newest), 40, 41, hashes(proof.auditPath), checkpoint.rootHash),
+      verifyInclusion(eventLeafHash(newest), 41, 42, hashes(proof.auditPath), checkpoint.rootHash),
     ).toBe(true);
     // An older event is proven against the latest checkpoint without signing another.
+    await caughtUp(store, running);
     const count = running.storage.checkpoints().length;
-    const earlier = running.service.inclusionProof(events[3]!.id.toUpperCase());
-    expect(earlier).toMatchObject({ leafIndex: 3, treeSize: 41 });
+    const earlier = await running.service.inclusionProof(events[3]!.id.toUpperCase());
+    expect(earlier).toMatchObject({ leafIndex: 3, treeSize: 42 });
     expect(running.storage.checkpoints()).toHaveLength(count);
   });
 
   it('proves inclusion at an earlier tree size, and refuses sizes the log cannot prove', async () => {
     const events = await allEvents(store);
-    const at = running.service.inclusionProof(events[5]!.id, 10);
+    const at = await running.service.inclusionProof(events[5]!.id, 10);
     expect(
       verifyInclusion(
         eventLeafHash(events[5]!),
@@ -294,43 +324,47 @@ describe('ledger checkpoints and proofs', () => {
     ).toBe(true);
     expect(at.checkpoint).toBeNull();
 
-    expect(() => running.service.inclusionProof(events[5]!.id, 41)).toThrow(LedgerRangeError);
-    expect(() => running.service.inclusionProof(events[5]!.id, 5)).toThrow(
+    await expect(running.service.inclusionProof(events[5]!.id, 41)).rejects.toThrow(
+      LedgerRangeError,
+    );
+    await expect(running.service.inclusionProof(events[5]!.id, 5)).rejects.toThrow(
       expect.objectContaining({
         details: expect.objectContaining({ field: 'treeSize', leafIndex: 5, treeSize: 5 }),
       }),
     );
-    expect(() => running.service.inclusionProof('00000000-0000-4000-8000-000000000000')).toThrow(
-      EventNotInLedgerError,
-    );
+    await expect(
+      running.service.inclusionProof('00000000-0000-4000-8000-000000000000'),
+    ).rejects.toThrow(EventNotInLedgerError);
   });
 
   it('proves consistency between two signed checkpoints, and names the numbers when it cannot', async () => {
-    const old = running.service.signCheckpoint();
+    const old = await running.service.signCheckpoint();
     await givenHistory(store, 25);
     const result = await store.appendToStream('account-acme', [newEvent()]);
     await running.service.waitFor(result.position);
-    const newer = running.service.signCheckpoint();
+    const newer = await running.service.signCheckpoint();
+    await caughtUp(store, running);
 
     const proof = running.service.consistencyProof(old.treeSize);
 
+    // 40 events, old's own event, 26 more: newer is at 67; its own event makes the log 68.
     expect(proof).toMatchObject({
       from: 40,
-      to: 66,
+      to: 67,
       fromCheckpoint: old.note,
       toCheckpoint: newer.note,
     });
     const a = verifyCheckpoint(old.note, testSigner.publicKey);
     const b = verifyCheckpoint(newer.note, testSigner.publicKey);
-    expect(verifyConsistency(40, 66, hashes(proof.proof), a.rootHash, b.rootHash)).toBe(true);
+    expect(verifyConsistency(40, 67, hashes(proof.proof), a.rootHash, b.rootHash)).toBe(true);
     expect(() => running.service.consistencyProof(50, 40)).toThrow(
       expect.objectContaining({
         details: expect.objectContaining({ field: 'from', from: 50, to: 40 }),
       }),
     );
-    expect(() => running.service.consistencyProof(1, 67)).toThrow(
+    expect(() => running.service.consistencyProof(1, 69)).toThrow(
       expect.objectContaining({
-        details: expect.objectContaining({ field: 'to', to: 67, logSize: 66 }),
+        details: expect.objectContaining({ field: 'to', to: 69, logSize: 68 }),
       }),
     );
   });
@@ -362,5 +396,87 @@ describe('ledger checkpoints and proofs', () => {
     await expect(exporter.exportStream('account-acme', { from: 5, to: 4 })).rejects.toThrow(
       expect.objectContaining({ details: expect.objectContaining({ field: 'from' }) }),
     );
+  });
+});
+
+describe('checkpoints shared between replicas through the store', () => {
+  let dirs: { path: string; remove: () => void }[];
+  let store: SqliteEventStore;
+  let a: RunningLedger;
+  let b: RunningLedger;
+
+  beforeEach(async () => {
+    dirs = [tempDir('onrecord-ledger-a-'), tempDir('onrecord-ledger-b-')];
+    store = openStore(dirs[0]!.path);
+    await givenHistory(store, 40);
+    // Two replicas: one event store, each its own ledger.sqlite.
+    a = await startLedger(dirs[0]!.path, store);
+    b = await startLedger(dirs[1]!.path, store);
+  });
+  afterEach(async () => {
+    await a.close();
+    await b.close();
+    await store.close();
+    for (const dir of dirs) dir.remove();
+  });
+
+  /** Publishes a CheckpointSigned event the way a (mis)configured replica would. */
+  async function publish(note: string, treeSize: number): Promise<void> {
+    await store.appendToStream(CHECKPOINT_STREAM, [
+      newEvent(CHECKPOINT_SIGNED, { treeSize, note, createdAt: new Date().toISOString() }),
+    ]);
+  }
+
+  it('keeps the checkpoints another replica signed, and does not sign again for them', async () => {
+    const signed = await a.service.signCheckpoint();
+    await caughtUp(store, b);
+
+    expect(b.service.checkpointAt(40)).toEqual(signed);
+    expect(b.service.latestCheckpoint()).toEqual(signed);
+    expect(await b.service.signCheckpointIfGrown()).toBeNull();
+    // B proves inclusion against A's checkpoint without signing its own.
+    const events = await allEvents(store);
+    const proof = await b.service.inclusionProof(events[7]!.id);
+    expect(proof.checkpoint).toBe(signed.note);
+    expect(b.storage.checkpoints()).toEqual([signed]);
+  });
+
+  it('does not keep a checkpoint signed with another key', async () => {
+    const stranger = new LedgerSigner(TEST_ORIGIN, generateKeyPairSync('ed25519').privateKey);
+    const root = new MerkleLog(b.storage).root(40);
+    const note = stranger.sign(
+      formatCheckpoint({
+        origin: TEST_ORIGIN,
+        treeSize: 40,
+        rootHash: root,
+        timestamp: new Date(),
+      }),
+    );
+    await publish(note, 40);
+    await caughtUp(store, b);
+
+    expect(b.storage.checkpoints()).toEqual([]);
+  });
+
+  it("does not keep a checkpoint whose root, or whose size, is not this log's", async () => {
+    const noteAt = (treeSize: number, rootSize: number): string =>
+      signCheckpoint(
+        formatCheckpoint({
+          origin: TEST_ORIGIN,
+          treeSize,
+          rootHash: new MerkleLog(b.storage).root(rootSize),
+          timestamp: new Date(),
+        }),
+        testPrivateKey,
+      );
+    const good = noteAt(40, 40);
+    await publish(noteAt(40, 39), 40);
+    await publish(good, 39);
+    await caughtUp(store, b);
+    expect(b.storage.checkpoints()).toEqual([]);
+
+    await publish(good, 40);
+    await caughtUp(store, b);
+    expect(b.storage.checkpoints().map((c) => c.note)).toEqual([good]);
   });
 });

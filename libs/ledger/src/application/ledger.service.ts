@@ -7,6 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Clock } from '@onrecord/kernel';
+import { deterministicEventId } from '@onrecord/platform';
 import {
   EventStore,
   type Position,
@@ -17,7 +18,14 @@ import {
   formatPosition,
   parsePosition,
 } from '@onrecord/event-store';
-import { formatCheckpoint, parseCheckpoint } from '../domain/checkpoint.js';
+import { formatCheckpoint, parseCheckpoint, verifyCheckpoint } from '../domain/checkpoint.js';
+import {
+  CHECKPOINT_SIGNED,
+  CHECKPOINT_STREAM,
+  checkpointEventData,
+  isCheckpointEvent,
+  publishedCheckpointOf,
+} from '../domain/checkpoint-event.js';
 import { type DisputeBundle, buildBundle } from '../domain/dispute-bundle.js';
 import { eventLeafHash } from '../domain/event-leaf.js';
 import { BundleBuildError } from '../domain/ledger-errors.js';
@@ -34,8 +42,6 @@ import { LedgerSigner } from './ledger-signer.js';
 import { type KeptCheckpoint, type LeafRecord, LedgerStorage } from './ledger-storage.port.js';
 
 export interface LedgerOptions {
-  /** How often to sign a checkpoint when the log has grown; 0 turns periodic signing off. */
-  readonly checkpointIntervalMs: number;
   /** Longest a caller waits in waitFor before the ledger is reported unavailable. */
   readonly waitTimeoutMs?: number;
   /** Longest a live event waits for more to share its write (default 20 ms). */
@@ -135,7 +141,6 @@ export class LedgerService
   private started: Promise<void> | null = null;
   private following: Promise<void> = Promise.resolve();
   private halted: LedgerUnavailableError | null = null;
-  private timer: NodeJS.Timeout | null = null;
   private readonly waiters = new Set<Waiter>();
 
   constructor(
@@ -148,15 +153,13 @@ export class LedgerService
     this.log = new MerkleLog(storage);
   }
 
-  /** Catches up before the API serves, signs a checkpoint if the log grew, starts the timer. */
+  /**
+   * Catches up before the API serves. Signing on a schedule is background
+   * work (CheckpointSigningWorker), run by one replica of a deployment.
+   */
   async onApplicationBootstrap(): Promise<void> {
     await this.start();
-    const signed = this.signCheckpointIfGrown();
-    this.logger.log(
-      `ledger caught up at ${this.log.size} leaves` +
-        (signed ? `; signed checkpoint at tree size ${signed.treeSize}` : ''),
-    );
-    this.startPeriodicCheckpoints();
+    this.logger.log(`ledger caught up at ${this.log.size} leaves`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -178,10 +181,8 @@ export class LedgerService
     return this.started;
   }
 
-  /** Stops the timer and the projection; waiters are told the ledger is unavailable. */
+  /** Stops the projection; waiters are told the ledger is unavailable. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
     this.halt(new LedgerUnavailableError('the ledger is shutting down'));
     await this.subscription?.close();
     await this.following;
@@ -229,8 +230,12 @@ export class LedgerService
     return this.storage.checkpointAt(treeSize);
   }
 
-  /** Signs the log's current head now, and keeps the checkpoint. */
-  signCheckpoint(): KeptCheckpoint {
+  /**
+   * Signs the log's current head now, publishes the checkpoint to the
+   * checkpoint stream (so every replica keeps it) and keeps it. Published
+   * first: a checkpoint this replica shows has been offered to all of them.
+   */
+  async signCheckpoint(): Promise<KeptCheckpoint> {
     const treeSize = this.log.size;
     const timestamp = this.clock.now();
     const body = formatCheckpoint({
@@ -244,18 +249,34 @@ export class LedgerService
       note: this.signer.sign(body),
       createdAt: timestamp.toISOString(),
     };
+    await this.store.appendToStream(CHECKPOINT_STREAM, [
+      {
+        // Derived from the note: publishing the same checkpoint twice stores it once.
+        id: deterministicEventId([CHECKPOINT_STREAM, kept.note], 0),
+        type: CHECKPOINT_SIGNED,
+        data: checkpointEventData(kept),
+        metadata: {
+          occurredAt: kept.createdAt,
+          actor: { id: `ledger:${this.signer.origin}`, role: 'system' },
+          channel: 'system',
+        },
+      },
+    ]);
     this.storage.addCheckpoint(kept);
     return kept;
   }
 
-  /** Signs a checkpoint when the log has grown since the latest one (or none exists yet). */
-  signCheckpointIfGrown(): KeptCheckpoint | null {
+  /**
+   * Signs a checkpoint when the log has grown since the latest one (or none
+   * exists yet). Published checkpoints themselves do not count as growth.
+   */
+  async signCheckpointIfGrown(): Promise<KeptCheckpoint | null> {
     const latest = this.storage.latestCheckpoint();
-    return latest && latest.treeSize >= this.log.size ? null : this.signCheckpoint();
+    return latest && !this.grewSince(latest.treeSize) ? null : this.signCheckpoint();
   }
 
   /** The latest checkpoint when it covers `treeSize` leaves, else a fresh one. */
-  checkpointCovering(treeSize: number): KeptCheckpoint {
+  async checkpointCovering(treeSize: number): Promise<KeptCheckpoint> {
     const latest = this.storage.latestCheckpoint();
     return latest && latest.treeSize >= treeSize ? latest : this.signCheckpoint();
   }
@@ -291,12 +312,12 @@ export class LedgerService
    * latest signed checkpoint, signed afresh first when the latest does not
    * cover the event yet.
    */
-  inclusionProof(eventId: string, treeSize?: number): InclusionProofView {
+  async inclusionProof(eventId: string, treeSize?: number): Promise<InclusionProofView> {
     const leaf = this.leafOf(eventId);
     let size: number;
     let checkpoint: string | null;
     if (treeSize === undefined) {
-      const kept = this.checkpointCovering(leaf.leafIndex + 1);
+      const kept = await this.checkpointCovering(leaf.leafIndex + 1);
       size = kept.treeSize;
       checkpoint = kept.note;
     } else {
@@ -360,7 +381,7 @@ export class LedgerService
       if (!leaf) throw new BundleBuildError(`the log holds no leaf for event ${event.id}`);
       return leaf.leafIndex;
     });
-    const checkpoint = this.checkpointCovering(Math.max(...leafIndices) + 1);
+    const checkpoint = await this.checkpointCovering(Math.max(...leafIndices) + 1);
     return buildBundle({
       events,
       leafIndices,
@@ -499,6 +520,7 @@ export class LedgerService
       this.storage.transaction(() => {
         const first = this.log.appendAll(fresh.map(eventLeafHash));
         this.storage.addLeaves(fresh.map((event, i) => leafRecord(event, first + i)));
+        for (const event of fresh) this.adoptPublishedCheckpoint(event);
       });
     }
     const last = events[events.length - 1]!.position;
@@ -517,19 +539,57 @@ export class LedgerService
     this.waiters.clear();
   }
 
-  private startPeriodicCheckpoints(): void {
-    const interval = this.options.checkpointIntervalMs;
-    if (interval <= 0 || this.timer) return;
-    this.timer = setInterval(() => {
-      try {
-        const signed = this.signCheckpointIfGrown();
-        if (signed) this.logger.debug(`signed checkpoint at tree size ${signed.treeSize}`);
-      } catch (error) {
-        this.logger.error({ err: error }, 'periodic checkpoint failed');
+  /**
+   * Keeps a checkpoint another replica (or this one, earlier) published, once
+   * it is shown to be ours: signed by this ledger's key and naming the root
+   * this log has at that size. Anything else is logged and left out — a
+   * replica signing with another key, or a log that diverged, must be seen,
+   * not trusted. Runs inside the transaction that added the event's leaf.
+   */
+  private adoptPublishedCheckpoint(event: StoredEvent): void {
+    const published = publishedCheckpointOf(event);
+    if (!published) {
+      if (isCheckpointEvent(event)) {
+        this.logger.warn(`event ${event.id} on ${CHECKPOINT_STREAM} is not a checkpoint; ignored`);
       }
-    }, interval);
-    // Never the reason the process stays up.
-    this.timer.unref();
+      return;
+    }
+    const problem = this.whyNotOurs(published.note, published.treeSize);
+    if (problem) {
+      this.logger.warn(
+        `checkpoint at tree size ${published.treeSize} (event ${event.id}) not kept: ${problem}`,
+      );
+      return;
+    }
+    this.storage.addCheckpoint(published);
+  }
+
+  private whyNotOurs(note: string, treeSize: number): string | null {
+    let verified;
+    try {
+      verified = verifyCheckpoint(note, this.signer.verifierKey);
+    } catch (error) {
+      return `it does not verify with this replica's key ${this.signer.verifierKey} (${(error as Error).message}); every replica must sign with the same ONRECORD_LEDGER_KEY_FILE`;
+    }
+    if (verified.treeSize !== treeSize) {
+      return `the event says tree size ${treeSize} but the note says ${verified.treeSize}`;
+    }
+    if (treeSize > this.log.size) {
+      return `it is beyond this log, which holds ${this.log.size} leaves`;
+    }
+    if (!sameBytes(verified.rootHash, this.log.root(treeSize))) {
+      return `its root differs from this log's root at that size: the logs diverged`;
+    }
+    return null;
+  }
+
+  /** True when a leaf from `treeSize` on is an event other than a published checkpoint. */
+  private grewSince(treeSize: number): boolean {
+    const PAGE = 256;
+    for (let from = treeSize; from < this.log.size; from += PAGE) {
+      if (this.storage.leaves(from, PAGE).some((leaf) => !isCheckpointEvent(leaf))) return true;
+    }
+    return false;
   }
 
   private leafOf(eventId: string): LeafRecord {

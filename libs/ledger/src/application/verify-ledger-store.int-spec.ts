@@ -4,7 +4,13 @@ import Database from 'better-sqlite3';
 import type { SqliteEventStore } from '@onrecord/event-store';
 import { tempDir } from '../../../../test/support/temp-dir.js';
 import { SqliteMerkleNodeStore } from '../infrastructure/sqlite-merkle-node-store.js';
-import { givenHistory, openStore, startLedger, testSigner } from '../testing/ledger-harness.js';
+import {
+  type RunningLedger,
+  givenHistory,
+  openStore,
+  startLedger,
+  testSigner,
+} from '../testing/ledger-harness.js';
 import { LedgerSigner } from './ledger-signer.js';
 import { type StoreVerification, verifyLedgerStore } from './verify-ledger-store.js';
 
@@ -12,19 +18,27 @@ describe('verifying a whole data directory', () => {
   let dir: { path: string; remove: () => void };
   let store: SqliteEventStore;
 
-  /** Given 30 events, a checkpoint at 20 and one at 30, the ledger closed. */
+  /**
+   * Given 30 events, a checkpoint at 20 and one at 31 (each published as an
+   * event of its own: 32 events), the ledger caught up and closed.
+   */
   beforeEach(async () => {
     dir = tempDir('onrecord-verify-store-');
     store = openStore(dir.path);
     await givenHistory(store, 20);
     const ledger = await startLedger(dir.path, store);
-    ledger.service.signCheckpoint();
+    await ledger.service.signCheckpoint();
     await givenHistory(store, 10);
-    const last = await store.readAll({ direction: 'backwards', maxCount: 1 });
-    await ledger.service.waitFor(last[0]!.position);
-    ledger.service.signCheckpoint();
+    await caughtUp(ledger);
+    await ledger.service.signCheckpoint();
+    await caughtUp(ledger);
     await ledger.close();
   });
+
+  async function caughtUp(ledger: RunningLedger): Promise<void> {
+    const last = await store.readAll({ direction: 'backwards', maxCount: 1 });
+    await ledger.service.waitFor(last[0]!.position);
+  }
   afterEach(async () => {
     await store.close();
     dir.remove();
@@ -53,11 +67,12 @@ describe('verifying a whole data directory', () => {
     expect(await verify()).toMatchObject({
       ok: true,
       failures: [],
-      events: 30,
-      streams: 4,
+      events: 32,
+      streams: 5,
       checkpoints: 2,
-      latestCheckpoint: { treeSize: 30 },
-      eventsAfterCheckpoint: 0,
+      latestCheckpoint: { treeSize: 31 },
+      // The latest checkpoint's own publication: no checkpoint can cover itself.
+      eventsAfterCheckpoint: 1,
     });
   });
 
@@ -71,10 +86,11 @@ describe('verifying a whole data directory', () => {
     expect(result.failures.map((f) => f.check)).toEqual(['checkpoint', 'checkpoint']);
   });
 
-  it("given the newest event deleted from the store, which leaves its stream's chain whole, the log shows it", async () => {
-    const [victim] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+  it("given the newest events deleted from the store, which leaves every stream's chain whole, the log shows it", async () => {
+    // The latest checkpoint's publication and the account event before it: each its stream's last.
+    const victims = await store.readAll({ direction: 'backwards', maxCount: 2 });
     const raw = new Database(join(dir.path, 'events.sqlite'));
-    raw.prepare('DELETE FROM events WHERE id = ?').run(victim!.id);
+    for (const victim of victims) raw.prepare('DELETE FROM events WHERE id = ?').run(victim.id);
     raw.close();
 
     const result = await verify();
@@ -85,12 +101,12 @@ describe('verifying a whole data directory', () => {
       expect.arrayContaining(['ledger-leaf', 'checkpoint-size']),
     );
     expect(result.failures.find((f) => f.check === 'checkpoint-size')).toMatchObject({
-      treeSize: 30,
+      treeSize: 31,
     });
   });
 
   it("given a leaf of the ledger's table pointing at another event, names that event", async () => {
-    const events = await store.readAll({ maxCount: 30 });
+    const events = await store.readAll({ maxCount: 32 });
     // An id no stored event has (stored ids are random v4 UUIDs, never all zeros).
     editLedger(
       'UPDATE leaves SET event_id = ? WHERE leaf_index = 7',

@@ -56,11 +56,11 @@ export class LedgerController {
       'The latest signed checkpoint: the C2SP note as text/plain, or JSON with the note and its fields for Accept: application/json',
   })
   @ApiProduces('text/plain', 'application/json')
-  latest(
+  async latest(
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): CheckpointView | string {
-    const latest = this.ledger.latestCheckpoint() ?? this.ledger.signCheckpoint();
+  ): Promise<CheckpointView | string> {
+    const latest = this.ledger.latestCheckpoint() ?? (await this.ledger.signCheckpoint());
     return this.present(latest, accept, reply);
   }
 
@@ -69,11 +69,11 @@ export class LedgerController {
   @HttpCode(201)
   @ApiOperation({ summary: "Sign a checkpoint of the log's current head now" })
   @ApiProduces('text/plain', 'application/json')
-  sign(
+  async sign(
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): CheckpointView | string {
-    const signed = this.ledger.signCheckpoint();
+  ): Promise<CheckpointView | string> {
+    const signed = await this.ledger.signCheckpoint();
     void reply.header('location', `/ledger/checkpoints?treeSize=${signed.treeSize}`);
     return this.present(signed, accept, reply);
   }
@@ -118,7 +118,7 @@ export class LedgerController {
     summary:
       'Inclusion proof of an event (RFC 9162): leafIndex, treeSize, leafHash, auditPath and rootHash in hex, and the signed checkpoint at that size',
   })
-  inclusion(@Query() query: InclusionProofQuery): InclusionProofView {
+  inclusion(@Query() query: InclusionProofQuery): Promise<InclusionProofView> {
     return this.ledger.inclusionProof(query.eventId, toCount(query.treeSize));
   }
 

@@ -27,7 +27,7 @@ export interface LedgerConfig {
  * ONRECORD_CHECKPOINT_INTERVAL_MS next to the app's own config.
  */
 export function readLedgerConfig(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<NodeJS.ProcessEnv>,
   app: Pick<AppConfig, 'dataDir' | 'store'>,
 ): LedgerConfig {
   const origin = env['ONRECORD_LEDGER_ORIGIN'] || DEFAULT_LEDGER_ORIGIN;
@@ -51,6 +51,12 @@ export function readLedgerConfig(
         `ONRECORD_CHECKPOINT_INTERVAL_MS=${rawInterval} must be 0 (off) or an integer from 100 to 2147483647`,
       );
     }
+  }
+  if (app.store.kind === 'esdb' && suppliedKey === undefined) {
+    // Replicas keep each other's checkpoints only when they verify with their own key.
+    throw new ConfigError(
+      'ONRECORD_LEDGER_KEY_FILE must be set on EventStoreDB: every replica signs checkpoints with the same Ed25519 key (PEM, PKCS #8), e.g. `openssl genpkey -algorithm ed25519 -out ledger-signing-key.pem` mounted into each replica',
+    );
   }
   return {
     origin,

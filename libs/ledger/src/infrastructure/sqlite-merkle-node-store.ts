@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   created_at TEXT    NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checkpoints_by_size ON checkpoints (tree_size, id);
+CREATE UNIQUE INDEX IF NOT EXISTS checkpoints_by_note ON checkpoints (note);
 `;
 
 interface LeafRow {
@@ -128,10 +129,12 @@ export class SqliteMerkleNodeStore extends LedgerStorage {
         'SELECT * FROM leaves WHERE leaf_index >= ? ORDER BY leaf_index ASC LIMIT ?',
       ),
       addCheckpoint: this.db.prepare(
-        'INSERT INTO checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)',
+        // A checkpoint arrives twice on the replica that signed it: kept, then read back from the store.
+        'INSERT OR IGNORE INTO checkpoints (tree_size, note, created_at) VALUES (?, ?, ?)',
       ),
       latestCheckpoint: this.db.prepare(
-        'SELECT tree_size, note, created_at FROM checkpoints ORDER BY id DESC LIMIT 1',
+        // The one covering the most leaves: replicas' checkpoints may arrive out of size order.
+        'SELECT tree_size, note, created_at FROM checkpoints ORDER BY tree_size DESC, id DESC LIMIT 1',
       ),
       checkpointAt: this.db.prepare(
         'SELECT tree_size, note, created_at FROM checkpoints WHERE tree_size = ? ORDER BY id DESC LIMIT 1',

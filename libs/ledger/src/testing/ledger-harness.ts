@@ -10,7 +10,8 @@ import { newEvent } from '../../../../test/support/event-store.contract.js';
 export const TEST_ORIGIN = 'onrecord.test/ledger';
 
 /** One signing key per test run: generating Ed25519 keys is cheap but not free. */
-export const testSigner = new LedgerSigner(TEST_ORIGIN, generateKeyPairSync('ed25519').privateKey);
+export const testPrivateKey = generateKeyPairSync('ed25519').privateKey;
+export const testSigner = new LedgerSigner(TEST_ORIGIN, testPrivateKey);
 
 export interface RunningLedger {
   readonly service: LedgerService;
@@ -24,7 +25,6 @@ export async function startLedger(
   dir: string,
   store: EventStore,
   options: {
-    checkpointIntervalMs?: number;
     flushDelayMs?: number;
     clock?: Clock;
     signer?: LedgerSigner;
@@ -37,7 +37,6 @@ export async function startLedger(
     options.signer ?? testSigner,
     options.clock ?? new SystemClock(),
     {
-      checkpointIntervalMs: options.checkpointIntervalMs ?? 0,
       waitTimeoutMs: 5_000,
       ...(options.flushDelayMs === undefined ? {} : { flushDelayMs: options.flushDelayMs }),
     },

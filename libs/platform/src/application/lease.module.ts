@@ -32,7 +32,7 @@ const WORKER_ID = /^[A-Za-z0-9._:-]{1,100}$/;
  * EventStoreDB and `always` on the embedded and in-memory stores.
  */
 export function readWorkerConfig(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<NodeJS.ProcessEnv>,
   store: Pick<StoreConfig, 'kind'>,
 ): WorkerConfig {
   const rawMode = (env['ONRECORD_WORKER'] ?? '').trim() || 'auto';
@@ -72,7 +72,7 @@ export function readWorkerConfig(
     {
       provide: WORKER_CONFIG,
       inject: [APP_CONFIG],
-      useFactory: (app: AppConfig): WorkerConfig => readWorkerConfig(process.env, app.store),
+      useFactory: (app: AppConfig): WorkerConfig => readWorkerConfig(app.env, app.store),
     },
     BackgroundWorkLeader,
   ],

@@ -266,28 +266,22 @@ describe('BackgroundWorkModule', () => {
     const store = new WatchedStore(new FixedClock(START));
     const webhooks = capability('webhooks');
     const signer = capability('signer');
-    const config = readAppConfig({ ONRECORD_STORE: 'memory' });
-    const previous = process.env['ONRECORD_WORKER'];
-    process.env['ONRECORD_WORKER'] = 'lease';
-    try {
-      const moduleRef = await Test.createTestingModule({
-        imports: [StoreModule.forRoot(config, { store }), webhooks.Capability, signer.Capability],
-      }).compile();
-      const app = await moduleRef.init();
-      const leader = app.get(BackgroundWorkLeader);
-      expect(app.get(webhooks.Work).leader).toBe(leader);
-      expect(app.get(signer.Work).leader).toBe(leader);
-      expect(leader.isLeader()).toBe(true);
+    // The app's own environment (AppConfig.env), not process.env, chooses the mode.
+    const config = readAppConfig({ ONRECORD_STORE: 'memory', ONRECORD_WORKER: 'lease' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [StoreModule.forRoot(config, { store }), webhooks.Capability, signer.Capability],
+    }).compile();
+    const app = await moduleRef.init();
+    const leader = app.get(BackgroundWorkLeader);
+    expect(app.get(webhooks.Work).leader).toBe(leader);
+    expect(app.get(signer.Work).leader).toBe(leader);
+    expect(leader.isLeader()).toBe(true);
 
-      await app.close();
+    await app.close();
 
-      const started = log.slice(0, 2);
-      expect([...started].sort()).toEqual(['signer start', 'webhooks start']);
-      expect(log.slice(2)).toEqual(started.reverse().map((line) => line.replace('start', 'stop')));
-      expect(store.appended).toEqual(['LeaseAcquired', 'LeaseReleased']);
-    } finally {
-      if (previous === undefined) delete process.env['ONRECORD_WORKER'];
-      else process.env['ONRECORD_WORKER'] = previous;
-    }
+    const started = log.slice(0, 2);
+    expect([...started].sort()).toEqual(['signer start', 'webhooks start']);
+    expect(log.slice(2)).toEqual(started.reverse().map((line) => line.replace('start', 'stop')));
+    expect(store.appended).toEqual(['LeaseAcquired', 'LeaseReleased']);
   });
 });

@@ -12,6 +12,12 @@ export interface AppConfig {
   readonly bodyLimit: number;
   /** Manager key to create on first start instead of a random one. */
   readonly bootstrapKey: string | undefined;
+  /**
+   * The environment this was read from. Each capability module reads its own
+   * settings from here (never from process.env directly), so an app built
+   * from a given environment — a test's, a second replica's — sees only it.
+   */
+  readonly env: Readonly<NodeJS.ProcessEnv>;
 }
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -50,5 +56,6 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimit: integer(env, 'ONRECORD_BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 16 * 1024 * 1024),
     bootstrapKey: env['ONRECORD_BOOTSTRAP_KEY'] || undefined,
+    env: { ...env },
   };
 }
