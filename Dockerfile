@@ -20,7 +20,8 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/scripts/seed-demo.mjs ./scripts/seed-demo.mjs
 COPY package.json ./
 # /data: the embedded store, or on EventStoreDB this replica's own files (ledger, webhooks).
-RUN mkdir -p /data && chown node:node /data
+# /vault: where replicas on one host share the contact-key file (docker-compose.yml mounts one volume there).
+RUN mkdir -p /data /vault && chown node:node /data /vault
 VOLUME /data
 EXPOSE 3000
 USER node

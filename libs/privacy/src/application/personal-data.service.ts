@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock, DomainError, type JsonObject } from '@onrecord/kernel';
 import { EventStore, type StoredEvent } from '@onrecord/event-store';
@@ -37,6 +37,17 @@ export const contactStreamId = (contactId: string): string => `contact-${contact
 
 const newKey = (): Buffer => randomBytes(32);
 
+export const CONTACT_KEYS_FILE = 'contact-keys.sqlite';
+
+/**
+ * ONRECORD_CONTACT_KEYS_FILE, else `<dataDir>/contact-keys.sqlite`. Replicas
+ * on one host share personal data by pointing at one file (one volume).
+ */
+export function contactKeysFile(config: Pick<AppConfig, 'dataDir' | 'env'>): string {
+  const given = config.env['ONRECORD_CONTACT_KEYS_FILE'];
+  return given ? resolve(given) : join(config.dataDir, CONTACT_KEYS_FILE);
+}
+
 /**
  * Seals counterparties before they are stored and reveals them on the way
  * out. Erasure destroys the contact's key: the ciphertext stays in the log
@@ -54,7 +65,7 @@ export class PersonalDataService implements OnApplicationShutdown {
     this.vault =
       config.store.kind === 'memory'
         ? new InMemoryContactKeyVault(newKey)
-        : new SqliteContactKeyVault(join(config.dataDir, 'contact-keys.sqlite'), newKey);
+        : new SqliteContactKeyVault(contactKeysFile(config), newKey);
   }
 
   onApplicationShutdown(): void {
@@ -91,7 +102,11 @@ export class PersonalDataService implements OnApplicationShutdown {
   reveal(stored: unknown): RevealedCounterparty | JsonObject | null {
     if (!isSealedCounterparty(stored)) return (stored as JsonObject | undefined) ?? null;
     const key = this.vault.find(stored.contactId);
-    if (!key) return { contactId: stored.contactId, erased: true };
+    if (!key) {
+      return this.vault.wasErased(stored.contactId)
+        ? { contactId: stored.contactId, erased: true }
+        : { contactId: stored.contactId, sealed: true };
+    }
     const decipher = createDecipheriv(
       'aes-256-gcm',
       key,

@@ -28,7 +28,13 @@ export interface SealedCounterparty extends JsonObject {
 /** What a reader sees: the fields, or the fact that they were erased. */
 export type RevealedCounterparty =
   | (Counterparty & { readonly contactId: string; readonly erased?: false })
-  | { readonly contactId: string; readonly erased: true };
+  | { readonly contactId: string; readonly erased: true }
+  /**
+   * Sealed, and this server holds no key for it and no record of its
+   * erasure: a replica with a contact-key file of its own. Never shown as
+   * erased, which it may not be.
+   */
+  | { readonly contactId: string; readonly sealed: true };
 
 export function personalPart(counterparty: Counterparty): Partial<Record<PersonalField, string>> {
   const part: Partial<Record<PersonalField, string>> = {};
