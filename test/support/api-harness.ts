@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -89,7 +89,21 @@ function esdbEnv(standin: EsdbStandin): Record<string, string> {
   return {
     ONRECORD_STORE: standin.connectionString,
     ONRECORD_LEDGER_KEY_FILE: sharedLedgerKey,
+    ONRECORD_WEBHOOK_KEY_FILE: sharedWebhookKeyFile(),
   };
+}
+
+let sharedWebhookKey: string | null = null;
+
+/** Replicas on EventStoreDB must share the webhook key as well (it seals webhook secrets in the log). */
+function sharedWebhookKeyFile(): string {
+  if (sharedWebhookKey === null) {
+    const dir = tempDir('onrecord-webhook-key-');
+    process.once('exit', () => dir.remove());
+    sharedWebhookKey = join(dir.path, 'webhook-key');
+    writeFileSync(sharedWebhookKey, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return sharedWebhookKey;
 }
 
 async function startStandin(): Promise<EsdbStandin> {

@@ -28,6 +28,7 @@ async function startOn(
     LOG_LEVEL: 'silent',
     ONRECORD_DATA_DIR: dataDir,
     ONRECORD_BOOTSTRAP_KEY: MANAGER,
+    ONRECORD_SSE_RETRY_MS: '50',
   });
   const app = await createApp(config, { logger: pino({ level: 'silent' }), docsUi: false });
   await app.listen({ port, host: '127.0.0.1' });
@@ -37,17 +38,11 @@ async function startOn(
 
 describe('integrations: a real EventSource resumes across a server restart', () => {
   const dir = tempDir('onrecord-reconnect-');
-  const saved = process.env['ONRECORD_SSE_RETRY_MS'];
   let running: NestFastifyApplication | null = null;
 
-  beforeAll(() => {
-    process.env['ONRECORD_SSE_RETRY_MS'] = '50';
-  });
   afterAll(async () => {
     await running?.close();
     dir.remove();
-    if (saved === undefined) delete process.env['ONRECORD_SSE_RETRY_MS'];
-    else process.env['ONRECORD_SSE_RETRY_MS'] = saved;
   });
 
   it('given a client that received 5 events, when the server restarts and 4 more are recorded meanwhile, then it reconnects with Last-Event-ID and gets exactly those 4', async () => {

@@ -33,14 +33,9 @@ describe('integrations: the live event stream (real server, EventSource, CloudEv
   let http: ReturnType<typeof httpClient>;
   let store: EventStore;
   const keys: Record<string, string> = {};
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    for (const [name, value] of Object.entries(ENV)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-    api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER });
+    api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER, ...ENV });
     http = httpClient(api.baseUrl);
     store = api.app.get(EventStore);
     for (const [id, role] of [
@@ -55,10 +50,6 @@ describe('integrations: the live event stream (real server, EventSource, CloudEv
   });
   afterAll(async () => {
     await api.stop();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   const url = (query: string) => `${api.baseUrl}/subscriptions/events${query}`;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type StoredEvent, openEventStore } from '@onrecord/event-store';
+import { type StoredEvent, formatPosition, openEventStore } from '@onrecord/event-store';
 import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { httpClient } from '../../../test/support/http-client.js';
@@ -14,7 +14,11 @@ import {
 
 const ROOT = join(import.meta.dirname, '../../..');
 const MANAGER = 'onr_restart-manager-key-00000000000000';
-/** Quick retries that never pause; a hanging attempt would time out only after 5 s. */
+/**
+ * Quick retries that never pause; a hanging attempt would time out only
+ * after 5 s. Progress is checkpointed at the default cadence (5 s): the
+ * first delivery at once, the next ones not before 5 s later.
+ */
 const DELIVERY_ENV = {
   ONRECORD_WEBHOOK_BACKOFF_MIN_MS: '10',
   ONRECORD_WEBHOOK_BACKOFF_MAX_MS: '50',
@@ -49,6 +53,24 @@ async function recordOffline(
   }
 }
 
+/** The cursor of the webhook's last progress checkpoint in the data directory's store (undefined: none). */
+async function lastCheckpoint(
+  dataDir: string,
+  webhookId: string,
+): Promise<string | null | undefined> {
+  const store = openEventStore({ kind: 'sqlite', file: join(dataDir, 'events.sqlite') });
+  try {
+    const [last] = await store.readStream(`webhook-progress-${webhookId}`, {
+      direction: 'backwards',
+      fromRevision: 'end',
+      maxCount: 1,
+    });
+    return last ? (last.data['cursor'] as string | null) : undefined;
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * 24 events over three accounts; a receiver that fails every fifth event's
  * first try and hangs on the twelfth; the first server is stopped while it
@@ -62,6 +84,8 @@ async function deliverAcrossRestart(
   receiver: TestReceiver;
   hungOn: string;
   webhookId: string;
+  /** Where the first server's last checkpoint left the webhook. */
+  checkpoint: string | null | undefined;
   second: RunningApi;
 }> {
   const events: StoredEvent[] = [];
@@ -100,15 +124,19 @@ async function deliverAcrossRestart(
       await first.stop();
       firstStopped = true;
       await waitFor('the receiver to see the attempt dropped', () => receiver.hangingCount === 0);
+      const checkpoint = await lastCheckpoint(dataDir, registered.body.id);
 
       events.push(
         ...(await recordOffline(dataDir, (account) => accountEvent('PromiseKept', { account }))),
       );
-      second = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER }, { dataDir, on: 'embedded' });
+      second = await startApi(
+        { ONRECORD_BOOTSTRAP_KEY: MANAGER, ...DELIVERY_ENV },
+        { dataDir, on: 'embedded' },
+      );
       await waitFor('every event acknowledged', () =>
         events.every((e) => receiver.acknowledged().includes(e.id)),
       );
-      return { events, receiver, hungOn, webhookId: registered.body.id, second };
+      return { events, receiver, hungOn, webhookId: registered.body.id, checkpoint, second };
     } finally {
       if (!firstStopped) await first.stop();
     }
@@ -146,6 +174,27 @@ function expectEveryEventOnceInOrder(
   ]);
 }
 
+/**
+ * At least once across a crash: the first server had the first 11 events
+ * acknowledged when it died (hanging on the twelfth); the second went on
+ * right after the last checkpoint — repeating, in order, what was
+ * acknowledged after it, and skipping nothing.
+ */
+function expectEveryEventFromTheCheckpoint(
+  events: StoredEvent[],
+  receiver: TestReceiver,
+  checkpoint: string | null | undefined,
+): void {
+  const ids = events.map((e) => e.id);
+  const resumedAt =
+    checkpoint === null || checkpoint === undefined
+      ? 0
+      : events.findIndex((e) => formatPosition(e.position) === checkpoint) + 1;
+  expect(resumedAt).toBeGreaterThanOrEqual(checkpoint ? 1 : 0);
+  expect(resumedAt).toBeLessThanOrEqual(11);
+  expect(receiver.acknowledged()).toEqual([...ids.slice(0, 11), ...ids.slice(resumedAt)]);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -159,34 +208,21 @@ function freePort(): Promise<number> {
 }
 
 describe('integrations: webhook delivery survives a restart mid-delivery', () => {
-  const saved: Record<string, string | undefined> = {};
-
-  beforeAll(() => {
-    for (const [name, value] of Object.entries(DELIVERY_ENV)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  afterAll(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
-
   it('given a server stopped while the receiver hangs, when a second server starts on the same data, then every event arrives in order per account, duplicated only where it was not acknowledged', async () => {
     const dir = tempDir('onrecord-webhooks-restart-');
     let outcome: Awaited<ReturnType<typeof deliverAcrossRestart>> | null = null;
     try {
       outcome = await deliverAcrossRestart(dir.path, async () => {
         const api = await startApi(
-          { ONRECORD_BOOTSTRAP_KEY: MANAGER },
+          { ONRECORD_BOOTSTRAP_KEY: MANAGER, ...DELIVERY_ENV },
           { dataDir: dir.path, on: 'embedded' },
         );
         return { baseUrl: api.baseUrl, stop: () => api.stop() };
       });
       expectEveryEventOnceInOrder(outcome.events, outcome.receiver, outcome.hungOn);
-      // A graceful stop logs the attempt it cut off.
+      // A graceful stop checkpoints the last acknowledged event before it lets go.
+      expect(outcome.checkpoint).toBe(formatPosition(outcome.events[10]!.position));
+      // It also logs the attempt it cut off.
       const log = await httpClient(outcome.second.baseUrl).get<{ attempts: Attempt[] }>(
         `/webhooks/${outcome.webhookId}/deliveries?limit=500`,
         MANAGER,
@@ -201,7 +237,7 @@ describe('integrations: webhook delivery survives a restart mid-delivery', () =>
     }
   });
 
-  it('given a server process killed with SIGKILL while the receiver hangs, the next server still delivers every event once, in order', async () => {
+  it('given a server process killed with SIGKILL while the receiver hangs, the next server continues after the last checkpoint: every event at least once, in order, none skipped', async () => {
     const dir = tempDir('onrecord-webhooks-kill-');
     let child: ChildProcess | null = null;
     let outcome: Awaited<ReturnType<typeof deliverAcrossRestart>> | null = null;
@@ -245,7 +281,7 @@ describe('integrations: webhook delivery survives a restart mid-delivery', () =>
           },
         };
       });
-      expectEveryEventOnceInOrder(outcome.events, outcome.receiver, outcome.hungOn);
+      expectEveryEventFromTheCheckpoint(outcome.events, outcome.receiver, outcome.checkpoint);
     } finally {
       const running = child as ChildProcess | null;
       if (running && running.exitCode === null && running.signalCode === null)

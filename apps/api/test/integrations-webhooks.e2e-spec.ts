@@ -47,6 +47,9 @@ interface Attempt {
 }
 interface Deliveries {
   webhook: WebhookView;
+  delivering: boolean;
+  answeredBy: { replica: string; leading: boolean };
+  attemptsLog: string;
   pending: { eventId: string; failedAttempts: number; nextAttemptAt: string | null } | null;
   attempts: Attempt[];
 }
@@ -61,14 +64,9 @@ describe('integrations: webhooks (real server, local receiver, Standard Webhooks
   let store: EventStore;
   let receiver: TestReceiver;
   const keys: Record<string, string> = {};
-  const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    for (const [name, value] of Object.entries(ENV)) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-    api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER });
+    api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER, ...ENV });
     http = httpClient(api.baseUrl);
     store = api.app.get(EventStore);
     receiver = await TestReceiver.start();
@@ -84,10 +82,6 @@ describe('integrations: webhooks (real server, local receiver, Standard Webhooks
   afterAll(async () => {
     await api.stop();
     await receiver.close();
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
   afterEach(() => {
     receiver.behaviour = () => 204;
@@ -117,6 +111,17 @@ describe('integrations: webhooks (real server, local receiver, Standard Webhooks
       status: 'active',
       filter: { accounts: ['reg-acme'], types: [], categories: ['orders', 'billing'] },
     });
+
+    // On the record, sealed: one event in the `webhooks` stream, and the secret nowhere in the log.
+    const registration = (await store.readStream('webhooks')).filter(
+      (e) => e.data['webhookId'] === created.body.id,
+    );
+    expect(registration.map((e) => e.type)).toEqual(['WebhookRegistered']);
+    expect(registration[0]!.data['secret']).toMatchObject({ alg: 'A256GCM' });
+    expect(registration[0]!.metadata.actor).toEqual({ id: 'bootstrap-manager', role: 'manager' });
+    const secretBytes = created.body.secret.slice('whsec_'.length);
+    const everything = (await store.readAll({ maxCount: 1000 })).map((e) => [e.data, e.metadata]);
+    expect(JSON.stringify(everything)).not.toContain(secretBytes);
 
     const listed = await http.get<WebhookView[]>('/webhooks', keys['audrey']!);
     expect(listed.status).toBe(200);
@@ -220,6 +225,11 @@ describe('integrations: webhooks (real server, local receiver, Standard Webhooks
       deliveries.body.attempts.every((a) => a.outcome === 'delivered' && a.statusCode === 204),
     ).toBe(true);
     expect(deliveries.body.pending).toBeNull();
+    expect(deliveries.body).toMatchObject({
+      delivering: true,
+      answeredBy: { leading: true },
+      attemptsLog: 'this-replica',
+    });
     await http.delete(`/webhooks/${webhook.id}`, MANAGER);
   });
 
@@ -364,10 +374,8 @@ describe('integrations: webhooks (real server, local receiver, Standard Webhooks
 
 describe('integrations: a replica that is not the background worker (ONRECORD_WORKER=false)', () => {
   it('accepts registrations but delivers nothing, so that only the worker replica sends', async () => {
-    const saved = process.env['ONRECORD_WORKER'];
-    process.env['ONRECORD_WORKER'] = 'false';
     const receiver = await TestReceiver.start();
-    const api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER });
+    const api = await startApi({ ONRECORD_BOOTSTRAP_KEY: MANAGER, ONRECORD_WORKER: 'false' });
     try {
       const http = httpClient(api.baseUrl);
       const registered = await http.post<Registered>('/webhooks', MANAGER, { url: receiver.url });
@@ -375,16 +383,11 @@ describe('integrations: a replica that is not the background worker (ONRECORD_WO
       await record(api.app.get(EventStore), 'no-worker', 'PromiseMade');
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(receiver.deliveries).toEqual([]);
-      const log = await http.get<{ delivering: boolean }>(
-        `/webhooks/${registered.body.id}/deliveries`,
-        MANAGER,
-      );
-      expect(log.body.delivering).toBe(false);
+      const log = await http.get<Deliveries>(`/webhooks/${registered.body.id}/deliveries`, MANAGER);
+      expect(log.body).toMatchObject({ delivering: false, answeredBy: { leading: false } });
     } finally {
       await api.stop();
       await receiver.close();
-      if (saved === undefined) delete process.env['ONRECORD_WORKER'];
-      else process.env['ONRECORD_WORKER'] = saved;
     }
   });
 });

@@ -34,12 +34,15 @@ export {
   type RegisteredWebhook,
   type DeliveriesView,
 } from './application/webhooks.service.js';
-export { type DeliveryAttempt, WebhookStore } from './application/webhook-store.port.js';
+export { type DeliveryAttempt, DeliveryLog } from './application/delivery-log.port.js';
 export { WebhookSender } from './application/webhook-sender.port.js';
+export { WEBHOOK_REGISTRY_STREAM } from './domain/webhook-registry.js';
+export { WEBHOOK_PROGRESS_STREAM_PREFIX } from './domain/webhook-progress.js';
 export {
   type IntegrationsConfig,
   readIntegrationsConfig,
-  WEBHOOKS_DATABASE_FILE,
+  WEBHOOK_DELIVERIES_FILE,
+  WEBHOOK_KEY_FILE,
   MAX_DELIVERY_BYTES,
 } from './infrastructure/integrations-config.js';
 export { IntegrationsModule } from './integrations.module.js';

@@ -389,10 +389,11 @@ describe('the ledger signing key', () => {
     const keyFile = join(dir.path, 'operator-key.pem');
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    process.env['ONRECORD_LEDGER_KEY_FILE'] = keyFile;
-    process.env['ONRECORD_LEDGER_ORIGIN'] = 'ledger.example.com/onrecord';
     try {
-      const api = await startApi();
+      const api = await startApi({
+        ONRECORD_LEDGER_KEY_FILE: keyFile,
+        ONRECORD_LEDGER_ORIGIN: 'ledger.example.com/onrecord',
+      });
       try {
         const served = await getText(api.baseUrl, '/ledger/public-key', null);
         expect(served.text).toBe(publicKey.export({ type: 'spki', format: 'pem' }));
@@ -403,8 +404,6 @@ describe('the ledger signing key', () => {
         await api.stop();
       }
     } finally {
-      delete process.env['ONRECORD_LEDGER_KEY_FILE'];
-      delete process.env['ONRECORD_LEDGER_ORIGIN'];
       dir.remove();
     }
   });

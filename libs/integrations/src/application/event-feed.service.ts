@@ -41,7 +41,9 @@ export const FEED_OPTIONS = Symbol('FeedOptions');
 /**
  * Which events leave the server: the account streams (everything said to an
  * account) and the policy stream (the rules in force). Actor streams (keys),
- * contact streams (personal data) and anything else stay inside.
+ * contact streams (personal data), the webhooks' own registry and progress
+ * streams (so delivering can never feed delivery), leases and anything else
+ * stay inside.
  */
 export function feedEventOf(event: StoredEvent): FeedEvent | null {
   let kind: FeedStreamKind;

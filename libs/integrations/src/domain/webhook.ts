@@ -1,4 +1,3 @@
-import type { EventFilter } from './event-filter.js';
 import { type FieldProblem, InvalidWebhookError } from './integrations.errors.js';
 
 /**
@@ -71,26 +70,4 @@ export function checkWebhookSecret(secret: string): string {
 /** A secret from random bytes the caller supplies (the domain draws no randomness). */
 export function webhookSecretFrom(randomBytes: Uint8Array): string {
   return `${WEBHOOK_SECRET_PREFIX}${Buffer.from(randomBytes).toString('base64')}`;
-}
-
-/** A registration as kept. The secret never leaves the server after the registration answer. */
-export interface Webhook {
-  readonly id: string;
-  readonly url: string;
-  readonly description: string | null;
-  readonly filter: EventFilter;
-  readonly secret: string;
-  readonly status: WebhookStatus;
-  /** Why it is paused: failures, an event too large to send, or a manager. */
-  readonly pausedReason: string | null;
-  /** Last position the receiver acknowledged (2xx), or null: nothing yet, deliver from the start. */
-  readonly cursor: string | null;
-  /** Consecutive failed attempts on the event at the head of its queue. */
-  readonly consecutiveFailures: number;
-  /** When the pending event is tried again (ISO 8601), while it is being retried. */
-  readonly nextAttemptAt: string | null;
-  readonly deliveredCount: number;
-  readonly createdAt: string;
-  readonly createdBy: string;
-  readonly updatedAt: string;
 }

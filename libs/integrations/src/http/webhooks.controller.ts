@@ -28,6 +28,11 @@ import {
   WebhookIdParams,
 } from './webhooks.dto.js';
 
+/** Who made a change, as the registry stream records it: from the credential, never the body. */
+function actorOf(caller: Caller): { id: string; role: string } {
+  return { id: caller.actorId, role: caller.role };
+}
+
 /**
  * Managers register and steer webhooks; auditors may look. Integration keys
  * only consume (the stream, or the deliveries at their receiver).
@@ -58,7 +63,7 @@ export class WebhooksController {
         secret: body.secret ?? null,
         start: parseStart('from', body.from ?? 'now'),
       },
-      caller.actorId,
+      actorOf(caller),
     );
     void reply.header('location', `/webhooks/${registered.id}`);
     void reply.header('cache-control', 'no-store');
@@ -82,15 +87,15 @@ export class WebhooksController {
   @Roles('manager')
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop and forget a webhook, its secret and its deliveries log' })
-  async remove(@Param() params: WebhookIdParams): Promise<void> {
-    await this.webhooks.remove(params.id);
+  async remove(@Param() params: WebhookIdParams, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.webhooks.remove(params.id, actorOf(caller));
   }
 
   @Get(':id/deliveries')
   @Roles('manager', 'auditor')
   @ApiOperation({
     summary:
-      'Delivery attempts (newest first) with status codes, errors and the next retry; the event held back, if any',
+      "Delivery attempts (newest first) with status codes, errors and the next retry; the event held back, if any. The attempts are the answering replica's own (answeredBy): ask the one delivering",
   })
   deliveries(
     @Param() params: WebhookIdParams,
@@ -107,15 +112,15 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop delivering; undelivered events wait' })
   pause(@Param() params: WebhookIdParams, @CurrentCaller() caller: Caller): Promise<WebhookView> {
-    return this.webhooks.pause(params.id, caller.actorId);
+    return this.webhooks.pause(params.id, actorOf(caller));
   }
 
   @Post(':id/resume')
   @Roles('manager')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deliver again from where it stopped, with a fresh failure count' })
-  resume(@Param() params: WebhookIdParams): Promise<WebhookView> {
-    return this.webhooks.resume(params.id);
+  resume(@Param() params: WebhookIdParams, @CurrentCaller() caller: Caller): Promise<WebhookView> {
+    return this.webhooks.resume(params.id, actorOf(caller));
   }
 
   @Post(':id/replay')
@@ -125,7 +130,15 @@ export class WebhooksController {
     summary:
       'Deliver from another place: `start`, or the events after a position (resumes a paused webhook)',
   })
-  replay(@Param() params: WebhookIdParams, @Body() body: ReplayWebhookDto): Promise<WebhookView> {
-    return this.webhooks.replay(params.id, parseStart('from', body.from, ['start']));
+  replay(
+    @Param() params: WebhookIdParams,
+    @Body() body: ReplayWebhookDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<WebhookView> {
+    return this.webhooks.replay(
+      params.id,
+      parseStart('from', body.from, ['start']),
+      actorOf(caller),
+    );
   }
 }

@@ -1,8 +1,14 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type AppConfig, ConfigError } from '@onrecord/platform';
 import type { RetryPolicy } from '../domain/retry-schedule.js';
 
-export const WEBHOOKS_DATABASE_FILE = 'webhooks.sqlite';
+/** The delivery-attempts log: this replica's own diagnostics, in the data directory. */
+export const WEBHOOK_DELIVERIES_FILE = 'webhook-deliveries.sqlite';
+/** Where webhooks lived before they moved into the event store; only looked for, to warn. */
+export const LEGACY_WEBHOOKS_FILE = 'webhooks.sqlite';
+/** The webhook key an embedded install generates on first start. */
+export const WEBHOOK_KEY_FILE = 'webhook-key';
+export const DEFAULT_WEBHOOK_CHECKPOINT_MS = 5_000;
 export const DEFAULT_CLOUDEVENTS_SOURCE = 'urn:onrecord:ledger';
 /**
  * Largest webhook request body. The store refuses an event whose data and
@@ -27,8 +33,22 @@ export interface IntegrationsConfig {
     readonly maxStreams: number;
   };
   readonly webhooks: {
-    /** `<dataDir>/webhooks.sqlite`, or `:memory:` when the event store keeps nothing either. */
-    readonly databaseFile: string;
+    /**
+     * The key webhook secrets are sealed under in the event log:
+     * ONRECORD_WEBHOOK_KEY_FILE (required on EventStoreDB, where every
+     * replica must hold the same key), else `<dataDir>/webhook-key`,
+     * generated on first start; on the in-memory store, which keeps no
+     * events, a key that lives as long as the process.
+     */
+    readonly key:
+      | { readonly kind: 'file'; readonly file: string; readonly create: boolean }
+      | { readonly kind: 'ephemeral' };
+    /** `<dataDir>/webhook-deliveries.sqlite`, or `:memory:` when the event store keeps nothing either. */
+    readonly deliveryLogFile: string;
+    /** `<dataDir>/webhooks.sqlite` of an earlier version, to warn about when it is still there. */
+    readonly legacyStoreFile: string | null;
+    /** ONRECORD_WEBHOOK_CHECKPOINT_MS: at most one progress checkpoint per webhook this often while it moves. */
+    readonly checkpointIntervalMs: number;
     /** ONRECORD_WEBHOOK_TIMEOUT_MS: per attempt. */
     readonly timeoutMs: number;
     /** ONRECORD_WEBHOOK_BACKOFF_MIN_MS, ONRECORD_WEBHOOK_BACKOFF_MAX_MS, ONRECORD_WEBHOOK_PAUSE_AFTER. */
@@ -72,6 +92,20 @@ export function readIntegrationsConfig(
       `ONRECORD_WEBHOOK_BACKOFF_MAX_MS=${maxDelayMs} must not be below ONRECORD_WEBHOOK_BACKOFF_MIN_MS=${minDelayMs}`,
     );
   }
+  const suppliedKey = env['ONRECORD_WEBHOOK_KEY_FILE'] || undefined;
+  if (suppliedKey === undefined && app.store.kind === 'esdb') {
+    throw new ConfigError(
+      'ONRECORD_WEBHOOK_KEY_FILE must be set on EventStoreDB: webhook secrets are sealed in the shared event log, ' +
+        'and every replica must hold the same key to open them. Create the key once ' +
+        '(openssl rand -base64 32 > webhook-key && chmod 600 webhook-key), give every replica the same file, ' +
+        'and set ONRECORD_WEBHOOK_KEY_FILE to its path.',
+    );
+  }
+  const key: IntegrationsConfig['webhooks']['key'] = suppliedKey
+    ? { kind: 'file', file: resolve(suppliedKey), create: false }
+    : app.store.kind === 'memory'
+      ? { kind: 'ephemeral' }
+      : { kind: 'file', file: join(app.dataDir, WEBHOOK_KEY_FILE), create: true };
   return {
     cloudEventsSource: source,
     sse: {
@@ -81,8 +115,17 @@ export function readIntegrationsConfig(
       maxStreams: integer(env, 'ONRECORD_SSE_MAX_STREAMS', 100, 1, 100_000),
     },
     webhooks: {
-      databaseFile:
-        app.store.kind === 'memory' ? ':memory:' : join(app.dataDir, WEBHOOKS_DATABASE_FILE),
+      key,
+      deliveryLogFile:
+        app.store.kind === 'memory' ? ':memory:' : join(app.dataDir, WEBHOOK_DELIVERIES_FILE),
+      legacyStoreFile: app.store.kind === 'memory' ? null : join(app.dataDir, LEGACY_WEBHOOKS_FILE),
+      checkpointIntervalMs: integer(
+        env,
+        'ONRECORD_WEBHOOK_CHECKPOINT_MS',
+        DEFAULT_WEBHOOK_CHECKPOINT_MS,
+        10,
+        3_600_000,
+      ),
       timeoutMs: integer(env, 'ONRECORD_WEBHOOK_TIMEOUT_MS', 10_000, 10, 600_000),
       retry: {
         minDelayMs,

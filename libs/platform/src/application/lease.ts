@@ -317,6 +317,11 @@ export class BackgroundWorkLeader implements OnApplicationBootstrap, OnModuleDes
     this.renewEveryMs = Math.max(1, Math.floor(config.leaseTtlMs / 3));
   }
 
+  /** This replica's name in the lease (ONRECORD_WORKER_ID and a per-process suffix). */
+  get holder(): string {
+    return this.config.holder;
+  }
+
   /** True while this replica runs background work. */
   isLeader(): boolean {
     return this.leading && (this.lease === null || this.lease.holds());
