@@ -100,7 +100,7 @@ function describeOk(dir: string, result: StoreVerification): string {
     `    the Merkle log recomputed from the events matches ${result.checkpoints === 1 ? 'the signed checkpoint' : `all ${result.checkpoints} signed checkpoints`} and the ledger's leaves and tree`,
     `    latest checkpoint: ${latest.origin}, tree size ${latest.treeSize}, signed ${latest.timestamp}`,
     result.eventsAfterCheckpoint > 0
-      ? `    ${result.eventsAfterCheckpoint} events recorded after it are chain-checked, not yet in a signed checkpoint`
+      ? `    ${result.eventsAfterCheckpoint === 1 ? '1 event' : `${result.eventsAfterCheckpoint} events`} recorded after it: chain-checked, not yet in a signed checkpoint`
       : '    every event is covered by the latest checkpoint',
   ].join('\n');
 }
