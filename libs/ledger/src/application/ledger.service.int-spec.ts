@@ -253,16 +253,20 @@ describe('ledger checkpoints and proofs', () => {
     dir.remove();
   });
 
-  it('signs a checkpoint only when the log has grown; its own published checkpoints are not growth', async () => {
+  it('signs a checkpoint only when the log has grown; its own publications and lease renewals are not growth', async () => {
     const first = await running.service.signCheckpointIfGrown();
     expect(first).toMatchObject({ treeSize: 40 });
     await caughtUp(store, running);
     expect(running.service.size).toBe(41);
     expect(await running.service.signCheckpointIfGrown()).toBeNull();
+    // Lease renewals are housekeeping too: an idle deployment signs nothing more.
+    const renewal = await store.appendToStream('lease-background-work', [newEvent('LeaseRenewed')]);
+    await running.service.waitFor(renewal.position);
+    expect(await running.service.signCheckpointIfGrown()).toBeNull();
     const result = await store.appendToStream('account-acme', [newEvent()]);
     await running.service.waitFor(result.position);
-    expect(await running.service.signCheckpointIfGrown()).toMatchObject({ treeSize: 42 });
-    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40, 42]);
+    expect(await running.service.signCheckpointIfGrown()).toMatchObject({ treeSize: 43 });
+    expect(running.storage.checkpoints().map((c) => c.treeSize)).toEqual([40, 43]);
   });
 
   it('publishes every checkpoint it signs to the checkpoint stream, once', async () => {

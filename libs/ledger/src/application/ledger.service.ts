@@ -7,7 +7,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Clock } from '@onrecord/kernel';
-import { deterministicEventId } from '@onrecord/platform';
+import { LEASE_STREAM_PREFIX, deterministicEventId } from '@onrecord/platform';
 import {
   EventStore,
   type Position,
@@ -268,7 +268,7 @@ export class LedgerService
 
   /**
    * Signs a checkpoint when the log has grown since the latest one (or none
-   * exists yet). Published checkpoints themselves do not count as growth.
+   * exists yet). Published checkpoints and lease renewals do not count as growth.
    */
   async signCheckpointIfGrown(): Promise<KeptCheckpoint | null> {
     const latest = this.storage.latestCheckpoint();
@@ -583,11 +583,16 @@ export class LedgerService
     return null;
   }
 
-  /** True when a leaf from `treeSize` on is an event other than a published checkpoint. */
+  /**
+   * True when a leaf from `treeSize` on is more than housekeeping: published
+   * checkpoints and lease renewals (every 10 s on EventStoreDB) would
+   * otherwise have an idle deployment sign a checkpoint every interval.
+   * They are still in the log, covered by the next checkpoint that is due.
+   */
   private grewSince(treeSize: number): boolean {
     const PAGE = 256;
     for (let from = treeSize; from < this.log.size; from += PAGE) {
-      if (this.storage.leaves(from, PAGE).some((leaf) => !isCheckpointEvent(leaf))) return true;
+      if (this.storage.leaves(from, PAGE).some((leaf) => !isHousekeeping(leaf))) return true;
     }
     return false;
   }
@@ -618,4 +623,9 @@ function leafRecord(event: StoredEvent, leafIndex: number): LeafRecord {
     revision: event.revision,
     position: formatPosition(event.position),
   };
+}
+
+/** Events the deployment writes to keep itself running, not anything said to a customer. */
+function isHousekeeping(leaf: { readonly streamId: string }): boolean {
+  return isCheckpointEvent(leaf) || leaf.streamId.startsWith(LEASE_STREAM_PREFIX);
 }
