@@ -21,6 +21,7 @@ export {
 export {
   GENESIS_HASH,
   canonicalBody,
+  canonicalEnvelope,
   hashedBodyObject,
   chainHash,
   findChainBreak,

@@ -40,6 +40,7 @@ import {
   evolveAccount,
   forecastKey,
   initialAccountState,
+  recordEntry,
   type AccountState,
   type OpenAccountState,
 } from './account.state.js';
@@ -309,7 +310,7 @@ function makePromise(data: MakePromise['data'], s: OpenAccountState): AccountEve
     )
     .require(isNonBlank(data.scope.id), 'scope.id', 'must not be blank')
     .done();
-  if (s.promises[data.promiseId] !== undefined)
+  if (recordEntry(s, 'promises', data.promiseId) !== undefined)
     throw new DuplicateIdError('promise', data.promiseId);
   const { promiseId, category, text, dueDate, scope } = data;
   return [
@@ -341,7 +342,7 @@ function recordPromiseOutcome(
       `must give the reason a promise is ${data.outcome}`,
     )
     .done();
-  const promise = s.promises[data.promiseId];
+  const promise = recordEntry(s, 'promises', data.promiseId);
   if (promise === undefined) throw new UnknownPromiseError(data.promiseId);
   if (promise.status !== 'open')
     throw new PromiseAlreadyClosedError(promise.promiseId, promise.status);
@@ -424,7 +425,7 @@ function priceQuote(
     .require(totals.revenueMinor > 0, 'lines', 'must add up to some revenue')
     .done();
 
-  const existing = s.quotes[data.quoteId];
+  const existing = recordEntry(s, 'quotes', data.quoteId);
   if (command === 'IssueQuote' && existing !== undefined)
     throw new DuplicateIdError('quote', data.quoteId);
   const previous = command === 'ReviseQuote' ? openQuoteOf(s, data.quoteId) : null;
@@ -575,7 +576,7 @@ function requestConcession(
   new CommandCheck('RequestConcession')
     .require(isNonBlank(data.concessionId), 'concessionId', 'must not be blank')
     .done();
-  if (s.concessions[data.concessionId] !== undefined)
+  if (recordEntry(s, 'concessions', data.concessionId) !== undefined)
     throw new DuplicateIdError('concession', data.concessionId);
   const tier = accountTier(s, j.policy, j.today);
   const verdict = judgeConcession(
@@ -613,7 +614,7 @@ function raiseComplaint(data: RaiseComplaint['data'], s: OpenAccountState): Acco
     .require(isNonBlank(data.complaintId), 'complaintId', 'must not be blank')
     .require(isNonBlank(data.about), 'about', 'must not be blank')
     .done();
-  if (s.complaints[data.complaintId] !== undefined)
+  if (recordEntry(s, 'complaints', data.complaintId) !== undefined)
     throw new DuplicateIdError('complaint', data.complaintId);
   if (orderId !== null) orderOf(s, orderId);
   return [
@@ -775,7 +776,8 @@ function placeOrder(data: PlaceOrder['data'], s: OpenAccountState, j: Judgement)
   new CommandCheck('PlaceOrder')
     .require(totals.revenueMinor > 0, 'value', 'must have some revenue')
     .done();
-  if (s.orders[data.orderId] !== undefined) throw new DuplicateIdError('order', data.orderId);
+  if (recordEntry(s, 'orders', data.orderId) !== undefined)
+    throw new DuplicateIdError('order', data.orderId);
   if (quoteId !== null) quoteOf(s, quoteId);
 
   const { leadTimeDays, source } = resolveLeadTime(s, j.policy, lines, data.placedOn);
@@ -1023,7 +1025,7 @@ function recordForecast(data: RecordForecast['data'], s: OpenAccountState): Acco
     .require(isNonBlank(data.sku), 'sku', 'must not be blank')
     .require(isWholeNumber(data.quantity), 'quantity', 'must be a whole number, 0 or more')
     .done();
-  const previous = s.forecasts[forecastKey(data.period, data.sku)];
+  const previous = recordEntry(s, 'forecasts', forecastKey(data.period, data.sku));
   return [
     {
       type: 'ForecastReceived',
@@ -1058,7 +1060,7 @@ function recordInvoice(data: RecordInvoice['data'], s: OpenAccountState): Accoun
       'must be a date not before issuedOn',
     );
   checkAmount(check, data.amount, 'amount').done();
-  if (s.invoices[data.invoiceId] !== undefined)
+  if (recordEntry(s, 'invoices', data.invoiceId) !== undefined)
     throw new DuplicateIdError('invoice', data.invoiceId);
   if (orderId !== null) orderOf(s, orderId);
   const { invoiceId, amount, issuedOn, dueDate } = data;
@@ -1082,7 +1084,7 @@ function recordPayment(data: RecordPayment['data'], s: OpenAccountState): Accoun
     .require(isNonBlank(data.paymentId), 'paymentId', 'must not be blank')
     .require(isIsoDate(data.paidOn), 'paidOn', 'must be a YYYY-MM-DD date');
   checkAmount(check, data.amount, 'amount').done();
-  if (s.payments[data.paymentId] !== undefined)
+  if (recordEntry(s, 'payments', data.paymentId) !== undefined)
     throw new DuplicateIdError('payment', data.paymentId);
   const invoice = invoiceOf(s, data.invoiceId);
   if (data.amount.currency !== invoice.amount.currency) {
@@ -1130,7 +1132,7 @@ function grantSpecialSituation(
     .require(isNonBlank(data.situationId), 'situationId', 'must not be blank')
     .require(isNonBlank(data.entitlement), 'entitlement', 'must not be blank')
     .done();
-  if (s.specialSituationIds[data.situationId] !== undefined) {
+  if (recordEntry(s, 'specialSituationIds', data.situationId) !== undefined) {
     throw new DuplicateIdError('special-situation', data.situationId);
   }
   const reason = blankToNull(data.reason);

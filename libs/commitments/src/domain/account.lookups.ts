@@ -1,9 +1,10 @@
-import type {
-  ComplaintRecord,
-  InvoiceRecord,
-  OpenAccountState,
-  OrderRecord,
-  QuoteRecord,
+import {
+  type ComplaintRecord,
+  type InvoiceRecord,
+  type OpenAccountState,
+  type OrderRecord,
+  type QuoteRecord,
+  recordEntry,
 } from './account.state.js';
 import {
   QuoteNotOpenError,
@@ -16,7 +17,7 @@ import {
 /** Look-ups that throw the typed "cannot be judged" error when the id is not on the account. */
 
 export function quoteOf(state: OpenAccountState, quoteId: string): QuoteRecord {
-  const quote = state.quotes[quoteId];
+  const quote = recordEntry(state, 'quotes', quoteId);
   if (quote === undefined) throw new UnknownQuoteError(quoteId);
   return quote;
 }
@@ -28,19 +29,19 @@ export function openQuoteOf(state: OpenAccountState, quoteId: string): QuoteReco
 }
 
 export function orderOf(state: OpenAccountState, orderId: string): OrderRecord {
-  const order = state.orders[orderId];
+  const order = recordEntry(state, 'orders', orderId);
   if (order === undefined) throw new UnknownOrderError(orderId);
   return order;
 }
 
 export function complaintOf(state: OpenAccountState, complaintId: string): ComplaintRecord {
-  const complaint = state.complaints[complaintId];
+  const complaint = recordEntry(state, 'complaints', complaintId);
   if (complaint === undefined) throw new UnknownComplaintError(complaintId);
   return complaint;
 }
 
 export function invoiceOf(state: OpenAccountState, invoiceId: string): InvoiceRecord {
-  const invoice = state.invoices[invoiceId];
+  const invoice = recordEntry(state, 'invoices', invoiceId);
   if (invoice === undefined) throw new UnknownInvoiceError(invoiceId);
   return invoice;
 }

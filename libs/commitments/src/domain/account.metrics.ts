@@ -1,4 +1,4 @@
-import type { OpenAccountState } from './account.state.js';
+import { type OpenAccountState, recordEntries } from './account.state.js';
 import { daysBetween, monthOf, oneYearBefore, type IsoDate } from './calendar.js';
 import { BPS_WHOLE, exact, floorDiv } from './money.js';
 import { tierForSpend, type EntitlementTier, type Policy } from './policy.js';
@@ -21,7 +21,7 @@ export function trailingTwelveMonthSpend(
 ): number {
   const after = oneYearBefore(asOf);
   let total = 0;
-  for (const invoice of Object.values(state.invoices)) {
+  for (const invoice of recordEntries(state, 'invoices')) {
     if (invoice.amount.currency !== currency) continue;
     if (invoice.issuedOn > after && invoice.issuedOn <= asOf) total += invoice.amount.amountMinor;
   }
@@ -59,7 +59,7 @@ export function paymentBehaviour(state: OpenAccountState, asOf: IsoDate): Paymen
     overdue: 0,
   };
   let totalDaysLate = 0;
-  for (const invoice of Object.values(state.invoices)) {
+  for (const invoice of recordEntries(state, 'invoices')) {
     result.invoices += 1;
     if (invoice.settledOn === null) {
       if (asOf > invoice.dueDate) result.overdue += 1;
@@ -97,7 +97,7 @@ export type ForecastAccuracy = {
 export function forecastAccuracy(state: OpenAccountState, asOf: IsoDate): ForecastAccuracy {
   const currentMonth = monthOf(asOf);
   const actual = new Map<string, number>();
-  for (const order of Object.values(state.orders)) {
+  for (const order of recordEntries(state, 'orders')) {
     for (const line of order.lines ?? []) {
       const key = `${monthOf(order.requestedDeliveryDate)}|${line.sku}`;
       actual.set(key, (actual.get(key) ?? 0) + line.quantity);
@@ -110,7 +110,7 @@ export function forecastAccuracy(state: OpenAccountState, asOf: IsoDate): Foreca
     absoluteErrorQuantity: 0,
     accuracyBps: null,
   };
-  for (const forecast of Object.values(state.forecasts)) {
+  for (const forecast of recordEntries(state, 'forecasts')) {
     if (forecast.period >= currentMonth) continue;
     const ordered = actual.get(`${forecast.period}|${forecast.sku}`) ?? 0;
     result.pairs += 1;
@@ -144,7 +144,7 @@ export type DeliveryPerformance = {
 export function deliveryPerformance(state: OpenAccountState): DeliveryPerformance {
   let delivered = 0;
   let onTime = 0;
-  for (const order of Object.values(state.orders)) {
+  for (const order of recordEntries(state, 'orders')) {
     if (order.delivery === null) continue;
     delivered += 1;
     if (order.delivery.onTime) onTime += 1;
@@ -168,7 +168,7 @@ export type PromiseRecordSummary = {
 /** Promises by status; open ones past their due date on `asOf` are overdue. */
 export function promiseSummary(state: OpenAccountState, asOf: IsoDate): PromiseRecordSummary {
   const summary: PromiseRecordSummary = { open: 0, kept: 0, broken: 0, withdrawn: 0, overdue: 0 };
-  for (const promise of Object.values(state.promises)) {
+  for (const promise of recordEntries(state, 'promises')) {
     summary[promise.status] += 1;
     if (promise.status === 'open' && asOf > promise.dueDate) summary.overdue += 1;
   }

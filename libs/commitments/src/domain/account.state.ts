@@ -16,6 +16,7 @@ import {
 } from './gross-profit.js';
 import type { Money } from './money.js';
 import type { AgreementKind } from './policy.js';
+import { RecordMap } from './record-map.js';
 
 /**
  * An account as the decider needs to see it, folded from its stream. It keeps
@@ -163,6 +164,153 @@ export type OpenAccountState = {
 
 export const initialAccountState: AccountState = { status: 'unopened' };
 
+/** What each of the account's id-keyed records holds. */
+type RecordValues = {
+  promises: PromiseRecord;
+  quotes: QuoteRecord;
+  complaints: ComplaintRecord;
+  orders: OrderRecord;
+  invoices: InvoiceRecord;
+  payments: string;
+  forecasts: ForecastRecord;
+  concessions: ConcessionRecord;
+  specialSituationIds: 'granted' | 'refused';
+};
+export type AccountRecordName = keyof RecordValues;
+
+const RECORD_NAMES: readonly AccountRecordName[] = [
+  'promises',
+  'quotes',
+  'complaints',
+  'orders',
+  'invoices',
+  'payments',
+  'forecasts',
+  'concessions',
+  'specialSituationIds',
+];
+
+/**
+ * Entries beyond which a record is held as a RecordMap. Below it, copying the
+ * small plain object per change is cheaper than a RecordMap plus the getter a
+ * state needs to show it as a plain object.
+ */
+const LARGE_RECORD = 64;
+
+/** A record as the fold holds it: a plain object while small, a RecordMap once large. */
+type Held<V> = Readonly<Record<string, V>> | RecordMap<V>;
+
+/**
+ * The fold's own form of an open account: the fields of OpenAccountState,
+ * with each large record held as a RecordMap, so an event changes one entry
+ * in O(log n) instead of copying the whole record. While every record is
+ * small it is an OpenAccountState as it stands.
+ */
+type FoldedAccount = Omit<OpenAccountState, AccountRecordName> & {
+  readonly [K in AccountRecordName]: Held<RecordValues[K]>;
+};
+
+/** The folded form behind each state that holds a RecordMap (see stateOf). */
+const folded = new WeakMap<object, FoldedAccount>();
+
+/**
+ * The state as callers see it: a plain object with the fields of
+ * OpenAccountState in their usual order. A record held as a RecordMap is an
+ * own enumerable getter that builds the plain object on first read and then
+ * keeps it as an ordinary read-only property, so `Object.values(state.orders)`,
+ * spreading, JSON and structuredClone behave as before, and a large record
+ * nobody reads is never built.
+ */
+function stateOf(account: FoldedAccount): OpenAccountState {
+  const large = RECORD_NAMES.filter((name) => account[name] instanceof RecordMap);
+  if (large.length === 0) return account as OpenAccountState;
+  const state = { ...account };
+  for (const name of large) Object.defineProperty(state, name, RECORD_GETTERS[name]);
+  folded.set(state, account);
+  return state as OpenAccountState;
+}
+
+const RECORD_GETTERS = Object.fromEntries(
+  RECORD_NAMES.map((name): [AccountRecordName, PropertyDescriptor] => [
+    name,
+    {
+      enumerable: true,
+      configurable: true,
+      get(this: OpenAccountState): unknown {
+        const held = foldedOf(this)[name];
+        const record = held instanceof RecordMap ? held.toRecord() : held;
+        settle(this, name, record);
+        return record;
+      },
+      set(this: OpenAccountState, value: unknown): void {
+        settle(this, name, value);
+      },
+    },
+  ]),
+) as Record<AccountRecordName, PropertyDescriptor>;
+
+/** Turns a record's getter into the plain data property it stands for. */
+function settle(state: object, name: AccountRecordName, value: unknown): void {
+  Object.defineProperty(state, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/**
+ * The folded form of any open state: the one behind a state stateOf built
+ * (found along the prototype chain, should anyone derive from one), or the
+ * state itself, whose records are plain objects.
+ */
+function foldedOf(state: OpenAccountState): FoldedAccount {
+  for (
+    let at: object | null = state;
+    at !== null;
+    at = Object.getPrototypeOf(at) as object | null
+  ) {
+    const account = folded.get(at);
+    if (account) return account;
+  }
+  return state;
+}
+
+/** `held` with `id` set to `value`: a copy while small, a RecordMap from LARGE_RECORD entries on. */
+function put<V>(held: Held<V>, id: string, value: V): Held<V> {
+  if (held instanceof RecordMap) return held.set(id, value);
+  const next = { ...held, [id]: value };
+  if (Object.hasOwn(held, id) || Object.keys(held).length < LARGE_RECORD) return next;
+  return RecordMap.fromRecord(next);
+}
+
+/** `held` with the entry under `id` changed by `change`; unknown ids leave it as it is (evolve never throws). */
+function change<V>(held: Held<V>, id: string, changeEntry: (entry: V) => V): Held<V> {
+  if (held instanceof RecordMap) return held.update(id, changeEntry);
+  const entry = Object.hasOwn(held, id) ? held[id] : undefined;
+  return entry === undefined ? held : { ...held, [id]: changeEntry(entry) };
+}
+
+/** The entry under `id` in one of the account's records, without building the record. */
+export function recordEntry<K extends AccountRecordName>(
+  state: OpenAccountState,
+  name: K,
+  id: string,
+): RecordValues[K] | undefined {
+  const held = foldedOf(state)[name] as Held<RecordValues[K]>;
+  if (held instanceof RecordMap) return held.get(id);
+  return Object.hasOwn(held, id) ? held[id] : undefined;
+}
+
+/** The entries of one of the account's records, without building the record. */
+export function recordEntries<K extends AccountRecordName>(
+  state: OpenAccountState,
+  name: K,
+): Iterable<RecordValues[K]> {
+  const held = foldedOf(state)[name] as Held<RecordValues[K]>;
+  return held instanceof RecordMap ? held.valuesInOrder() : Object.values(held);
+}
+
 const NO_COUNTS: AccountCounts = {
   refusals: 0,
   concessionsGranted: 0,
@@ -181,31 +329,21 @@ export function forecastKey(period: string, sku: string): string {
   return `${period}|${sku}`;
 }
 
-function bump(state: OpenAccountState, ...names: (keyof AccountCounts)[]): OpenAccountState {
+function bump(state: FoldedAccount, ...names: (keyof AccountCounts)[]): FoldedAccount {
   const counts: Record<keyof AccountCounts, number> = { ...state.counts };
   for (const name of names) counts[name] += 1;
   return { ...state, counts };
 }
 
-/** A copy of `record` with `id` changed by `change`; unknown ids leave it as it is (evolve never throws). */
-function updated<T>(
-  record: Readonly<Record<string, T>>,
-  id: string,
-  change: (item: T) => T,
-): Record<string, T> {
-  const item = record[id];
-  return item === undefined ? { ...record } : { ...record, [id]: change(item) };
-}
-
 /**
  * Folds one event into the state. Pure and total: an event that refers to
  * something the state does not hold changes nothing rather than throwing, so
- * a replay of any stream always completes.
+ * a replay of any stream always completes. The state given is never changed.
  */
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   if (event.type === 'AccountOpened') {
     if (state.status === 'open') return state;
-    return {
+    return stateOf({
       status: 'open',
       accountId: event.data.accountId,
       name: event.data.name,
@@ -227,16 +365,18 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       escalationIds: [],
       correctedEventIds: [],
       counts: NO_COUNTS,
-    };
+    });
   }
   if (state.status !== 'open') return state;
-  return evolveOpen(state, event);
+  const before = foldedOf(state);
+  const after = evolveOpen(before, event);
+  return after === before ? state : stateOf(after);
 }
 
 function evolveOpen(
-  s: OpenAccountState,
+  s: FoldedAccount,
   event: Exclude<AccountEvent, { type: 'AccountOpened' }>,
-): OpenAccountState {
+): FoldedAccount {
   switch (event.type) {
     case 'AccountReassigned':
       return { ...s, ownerId: event.data.ownerId, serviceRepIds: event.data.serviceRepIds };
@@ -253,7 +393,7 @@ function evolveOpen(
         status: 'open',
         closedOn: null,
       };
-      return { ...s, promises: { ...s.promises, [promiseId]: promise } };
+      return { ...s, promises: put(s.promises, promiseId, promise) };
     }
     case 'PromiseKept':
       return closePromise(s, event.data.promiseId, 'kept', event.data.keptOn);
@@ -275,17 +415,17 @@ function evolveOpen(
           costMinor: d.costMinor,
         }),
       };
-      return { ...s, quotes: { ...s.quotes, [d.quoteId]: quote } };
+      return { ...s, quotes: put(s.quotes, d.quoteId, quote) };
     }
     case 'QuoteAccepted':
       return {
         ...s,
-        quotes: updated(s.quotes, event.data.quoteId, (q) => ({ ...q, status: 'accepted' })),
+        quotes: change(s.quotes, event.data.quoteId, (q) => ({ ...q, status: 'accepted' })),
       };
     case 'QuoteExpired':
       return {
         ...s,
-        quotes: updated(s.quotes, event.data.quoteId, (q) => ({ ...q, status: 'expired' })),
+        quotes: change(s.quotes, event.data.quoteId, (q) => ({ ...q, status: 'expired' })),
       };
 
     case 'PaymentTermsStated':
@@ -295,10 +435,11 @@ function evolveOpen(
       return applyGrant(s, event);
     case 'ConcessionRefused': {
       const { concessionId, kind } = event.data;
-      const concessions = {
-        ...s.concessions,
-        [concessionId]: { concessionId, kind, outcome: 'refused' as const },
-      };
+      const concessions = put<ConcessionRecord>(s.concessions, concessionId, {
+        concessionId,
+        kind,
+        outcome: 'refused',
+      });
       return bump({ ...s, concessions }, 'refusals', 'concessionsRefused');
     }
 
@@ -311,16 +452,13 @@ function evolveOpen(
         assessment: null,
         freightConcessionId: null,
       };
-      return bump(
-        { ...s, complaints: { ...s.complaints, [complaintId]: complaint } },
-        'complaints',
-      );
+      return bump({ ...s, complaints: put(s.complaints, complaintId, complaint) }, 'complaints');
     }
     case 'ComplaintAssessed': {
       const { complaintId, legitimate, reason } = event.data;
       const next = {
         ...s,
-        complaints: updated(s.complaints, complaintId, (c) => ({
+        complaints: change(s.complaints, complaintId, (c) => ({
           ...c,
           assessment: { legitimate, reason },
         })),
@@ -361,12 +499,12 @@ function evolveOpen(
         shipments: [],
         delivery: null,
       };
-      const next = { ...s, orders: { ...s.orders, [d.orderId]: order } };
+      const next = { ...s, orders: put(s.orders, d.orderId, order) };
       return d.insideLeadTime ? bump(next, 'ordersInsideLeadTime') : next;
     }
     case 'RushRequested': {
       const { orderId, requestedDeliveryDate } = event.data;
-      const orders = updated(s.orders, orderId, (o) => ({
+      const orders = change(s.orders, orderId, (o) => ({
         ...o,
         rush: { status: 'requested' as const, requestedDeliveryDate },
       }));
@@ -374,7 +512,7 @@ function evolveOpen(
     }
     case 'RushApproved': {
       const { orderId, committedDeliveryDate } = event.data;
-      const orders = updated(s.orders, orderId, (o) => ({
+      const orders = change(s.orders, orderId, (o) => ({
         ...o,
         rush: { status: 'approved' as const, committedDeliveryDate },
       }));
@@ -382,7 +520,7 @@ function evolveOpen(
     }
     case 'RushRefused': {
       const { orderId, requestedDeliveryDate } = event.data;
-      const orders = updated(s.orders, orderId, (o) => ({
+      const orders = change(s.orders, orderId, (o) => ({
         ...o,
         rush: { status: 'refused' as const, requestedDeliveryDate },
       }));
@@ -390,7 +528,7 @@ function evolveOpen(
     }
     case 'ShipmentRecorded': {
       const { orderId, shipmentId, shippedOn } = event.data;
-      const orders = updated(s.orders, orderId, (o) => ({
+      const orders = change(s.orders, orderId, (o) => ({
         ...o,
         shipments: [...o.shipments, { shipmentId, shippedOn }],
       }));
@@ -398,7 +536,7 @@ function evolveOpen(
     }
     case 'OrderDelivered': {
       const { orderId, deliveredOn, dueDate, onTime, daysLate } = event.data;
-      const orders = updated(s.orders, orderId, (o) => ({
+      const orders = change(s.orders, orderId, (o) => ({
         ...o,
         delivery: { deliveredOn, dueDate, onTime, daysLate },
       }));
@@ -417,7 +555,7 @@ function evolveOpen(
       const { period, sku, quantity } = event.data;
       return {
         ...s,
-        forecasts: { ...s.forecasts, [forecastKey(period, sku)]: { period, sku, quantity } },
+        forecasts: put(s.forecasts, forecastKey(period, sku), { period, sku, quantity }),
       };
     }
     case 'InvoiceIssued': {
@@ -431,23 +569,23 @@ function evolveOpen(
         paidMinor: 0,
         settledOn: null,
       };
-      return { ...s, invoices: { ...s.invoices, [invoiceId]: invoice } };
+      return { ...s, invoices: put(s.invoices, invoiceId, invoice) };
     }
     case 'PaymentReceived': {
       const { paymentId, invoiceId, amount, paidOn, settlesInvoice } = event.data;
-      const invoices = updated(s.invoices, invoiceId, (i) => ({
+      const invoices = change(s.invoices, invoiceId, (i) => ({
         ...i,
         paidMinor: i.paidMinor + amount.amountMinor,
         settledOn: settlesInvoice ? paidOn : i.settledOn,
       }));
-      return { ...s, invoices, payments: { ...s.payments, [paymentId]: invoiceId } };
+      return { ...s, invoices, payments: put(s.payments, paymentId, invoiceId) };
     }
 
     case 'SpecialSituationGranted':
       return bump(
         {
           ...s,
-          specialSituationIds: { ...s.specialSituationIds, [event.data.situationId]: 'granted' },
+          specialSituationIds: put(s.specialSituationIds, event.data.situationId, 'granted'),
         },
         'specialSituations',
       );
@@ -455,7 +593,7 @@ function evolveOpen(
       return bump(
         {
           ...s,
-          specialSituationIds: { ...s.specialSituationIds, [event.data.situationId]: 'refused' },
+          specialSituationIds: put(s.specialSituationIds, event.data.situationId, 'refused'),
         },
         'refusals',
       );
@@ -477,24 +615,24 @@ function evolveOpen(
 }
 
 function closePromise(
-  s: OpenAccountState,
+  s: FoldedAccount,
   promiseId: string,
   status: PromiseRecord['status'],
   on: string,
-): OpenAccountState {
+): FoldedAccount {
   return {
     ...s,
-    promises: updated(s.promises, promiseId, (p) => ({ ...p, status, closedOn: on })),
+    promises: change(s.promises, promiseId, (p) => ({ ...p, status, closedOn: on })),
   };
 }
 
 /** A granted concession takes its GP out of the quote or order it was granted on. */
-function applyGrant(s: OpenAccountState, event: ConcessionGranted): OpenAccountState {
+function applyGrant(s: FoldedAccount, event: ConcessionGranted): FoldedAccount {
   const { concessionId, kind, request, grossProfitImpact, specialSituation } = event.data;
   const impact = grossProfitImpact.amountMinor;
-  let next: OpenAccountState = {
+  let next: FoldedAccount = {
     ...s,
-    concessions: { ...s.concessions, [concessionId]: { concessionId, kind, outcome: 'granted' } },
+    concessions: put(s.concessions, concessionId, { concessionId, kind, outcome: 'granted' }),
     grossProfitConcededMinor: {
       ...s.grossProfitConcededMinor,
       [grossProfitImpact.currency]:
@@ -511,14 +649,14 @@ function applyGrant(s: OpenAccountState, event: ConcessionGranted): OpenAccountS
         request.target.kind === 'quote'
           ? {
               ...next,
-              quotes: updated(next.quotes, request.target.id, (q) => ({
+              quotes: change(next.quotes, request.target.id, (q) => ({
                 ...q,
                 economics: discount(q.economics),
               })),
             }
           : {
               ...next,
-              orders: updated(next.orders, request.target.id, (o) => ({
+              orders: change(next.orders, request.target.id, (o) => ({
                 ...o,
                 economics: discount(o.economics),
               })),
@@ -529,7 +667,7 @@ function applyGrant(s: OpenAccountState, event: ConcessionGranted): OpenAccountS
     case 'expedite':
       next = {
         ...next,
-        orders: updated(next.orders, request.orderId, (o) => ({
+        orders: change(next.orders, request.orderId, (o) => ({
           ...o,
           economics: withExtraCost(o.economics, impact),
         })),
@@ -537,7 +675,7 @@ function applyGrant(s: OpenAccountState, event: ConcessionGranted): OpenAccountS
       if (request.kind === 'freight_paid' && request.complaintId !== null) {
         next = {
           ...next,
-          complaints: updated(next.complaints, request.complaintId, (c) => ({
+          complaints: change(next.complaints, request.complaintId, (c) => ({
             ...c,
             freightConcessionId: concessionId,
           })),
@@ -548,7 +686,7 @@ function applyGrant(s: OpenAccountState, event: ConcessionGranted): OpenAccountS
       if (request.orderId !== null) {
         next = {
           ...next,
-          orders: updated(next.orders, request.orderId, (o) => ({
+          orders: change(next.orders, request.orderId, (o) => ({
             ...o,
             economics: withRevenueGivenBack(o.economics, impact),
           })),

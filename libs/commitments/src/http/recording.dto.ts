@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { toPlain } from '@onrecord/platform';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -98,7 +99,7 @@ export function splitRecording<T>(body: RecordingDto): {
   };
   data: T;
 } {
-  const plain = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
+  const plain = toPlain<Record<string, unknown>>(body);
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(plain))
     if (!RECORDING_FIELDS.has(key)) data[key] = value;

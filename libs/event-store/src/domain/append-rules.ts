@@ -1,6 +1,7 @@
 import { canonicalJson, findNonJson, isJsonObject } from '@onrecord/kernel';
 import type {
   AppendResult,
+  EventMetadata,
   ExpectedRevision,
   NewEvent,
   Position,
@@ -11,7 +12,7 @@ import {
   InvalidEventError,
   WrongExpectedRevisionError,
 } from './event-store-errors.js';
-import { GENESIS_HASH, chainHash } from './hash-chain.js';
+import { GENESIS_HASH, canonicalBodyText, sha256Link } from './hash-chain.js';
 
 /** Largest accepted `data` + `metadata` of one event, as UTF-8 JSON. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -26,6 +27,22 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2
 /** Metadata as it will be stored: optional fields left undefined are dropped, not hashed. */
 export function normalizeMetadata(metadata: NewEvent['metadata']): NewEvent['metadata'] {
   return JSON.parse(JSON.stringify(metadata)) as NewEvent['metadata'];
+}
+
+/**
+ * An event that passed every envelope rule, with what validating it had to
+ * work out anyway: its metadata as stored, that metadata's JSON text, and the
+ * canonical (RFC 8785) text of its data and metadata. Chaining, storing and
+ * hashing reuse these instead of serialising the event again.
+ */
+export interface PreparedEvent {
+  readonly event: NewEvent;
+  /** normalizeMetadata(event.metadata). */
+  readonly metadata: EventMetadata;
+  /** JSON.stringify(metadata): the stored text. */
+  readonly metadataJson: string;
+  readonly canonicalData: string;
+  readonly canonicalMetadata: string;
 }
 
 /** The stream's last event as the store sees it when the append is judged. */
@@ -46,8 +63,11 @@ export function validateExpectedRevision(expected: unknown): string[] {
   return ['expectedRevision must be any, no_stream, stream_exists or a revision >= 0'];
 }
 
-/** Every envelope rule, checked before anything is written. */
-export function validateNewEvents(streamId: string, events: readonly NewEvent[]): void {
+/**
+ * Every envelope rule, checked before anything is written. Returns the events
+ * prepared for chainEvents, in the same order.
+ */
+export function validateNewEvents(streamId: string, events: readonly NewEvent[]): PreparedEvent[] {
   const problems = [...validateStreamId(streamId)];
   if (!Array.isArray(events) || events.length === 0)
     problems.push('at least one event is required');
@@ -55,6 +75,7 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
     problems.push(`at most ${MAX_EVENTS_PER_APPEND} events per append`);
   const seen = new Set<string>();
   const list: readonly NewEvent[] = Array.isArray(events) ? events : [];
+  const prepared: PreparedEvent[] = [];
   list.forEach((event, i) => {
     const at = `events[${i}]`;
     if (typeof event !== 'object' || event === null) {
@@ -84,7 +105,9 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
       problems.push(`${at}.metadata is required`);
       return;
     }
-    const nonJson = findNonJson(normalizeMetadata(meta as NewEvent['metadata']));
+    const metadataJson = JSON.stringify(meta);
+    const metadata = JSON.parse(metadataJson) as EventMetadata;
+    const nonJson = findNonJson(metadata);
     if (nonJson) problems.push(`${at}.metadata is not JSON: ${nonJson}`);
     if (
       typeof meta.occurredAt !== 'string' ||
@@ -103,13 +126,24 @@ export function validateNewEvents(streamId: string, events: readonly NewEvent[])
       problems.push(`${at}.metadata.actor must have an id and a role`);
     }
     if (problems.length === 0) {
-      const size =
-        Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(meta));
+      // Plain JSON (checked above) has canonical text exactly as long as its
+      // JSON.stringify text: the same tokens, members in another order.
+      const canonicalData = canonicalJson(event.data);
+      const size = Buffer.byteLength(canonicalData) + Buffer.byteLength(metadataJson);
       if (size > MAX_EVENT_BYTES)
         problems.push(`${at} is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+      else
+        prepared.push({
+          event,
+          metadata,
+          metadataJson,
+          canonicalData,
+          canonicalMetadata: canonicalJson(metadata),
+        });
     }
   });
   if (problems.length > 0) throw new InvalidEventError(problems);
+  return prepared;
 }
 
 export function checkExpectedRevision(
@@ -176,19 +210,21 @@ export function replayedAppend(
 /**
  * Builds the stored envelopes of an accepted append: revisions after the head,
  * the hash chain, and recordedAt from the store's clock. Positions come from
- * the caller, which owns the global order.
+ * the caller, which owns the global order. Each event is hashed from the
+ * canonical text its validation prepared, not serialised again.
  */
 export function chainEvents(
   streamId: string,
-  events: readonly NewEvent[],
+  events: readonly PreparedEvent[],
   head: StreamHead | null,
   recordedAt: string,
   positionOf: (index: number) => Position,
 ): StoredEvent[] {
   let revision = head ? head.revision : -1;
   let prevHash = head ? head.hash : GENESIS_HASH;
-  return events.map((event, index) => {
+  return events.map((prepared, index) => {
     revision += 1;
+    const { event } = prepared;
     const body = {
       id: event.id.toLowerCase(),
       type: event.type,
@@ -196,11 +232,14 @@ export function chainEvents(
       streamId,
       revision,
       data: event.data,
-      metadata: normalizeMetadata(event.metadata),
+      metadata: prepared.metadata,
       recordedAt,
       prevHash,
     };
-    const hash = chainHash(body);
+    const hash = sha256Link(
+      prevHash,
+      canonicalBodyText(body, prepared.canonicalData, prepared.canonicalMetadata),
+    );
     prevHash = hash;
     return { ...body, position: positionOf(index), hash };
   });

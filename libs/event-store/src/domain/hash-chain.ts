@@ -14,7 +14,9 @@ export type HashedBody = Omit<StoredEvent, 'hash' | 'position'>;
  * append, and the chain must be computable before it.
  */
 export function canonicalBody(event: HashedBody): string {
-  return canonicalJson(hashedBodyObject(event));
+  return wellFormed(event)
+    ? canonicalBodyText(event, canonicalJson(event.data), canonicalJson(event.metadata))
+    : canonicalJson(hashedBodyObject(event));
 }
 
 /** The members an event's hash covers, as one JSON object (canonicalBody is its RFC 8785 text). */
@@ -32,12 +34,78 @@ export function hashedBodyObject(event: HashedBody): JsonObject {
   };
 }
 
+/**
+ * RFC 8785 text of the envelope without its global position: the hashed body
+ * plus `hash` (JCS puts it between `data` and `id`). Equal to
+ * canonicalJson({ ...hashedBodyObject(event), hash: event.hash }).
+ */
+export function canonicalEnvelope(event: HashedBody & { readonly hash: string }): string {
+  return wellFormed(event) && typeof event.hash === 'string'
+    ? canonicalBodyText(event, canonicalJson(event.data), canonicalJson(event.metadata), event.hash)
+    : canonicalJson({ ...hashedBodyObject(event), hash: event.hash });
+}
+
+/**
+ * canonicalJson(hashedBodyObject(event)) (plus `hash` when given), written
+ * from the canonical text of `data` and `metadata`, which the caller may
+ * already hold. The members are fixed, so their JCS order is written out:
+ * data, [hash,] id, metadata, prevHash, recordedAt, revision, schemaVersion,
+ * streamId, type. Only for a well-formed envelope (see wellFormed).
+ */
+export function canonicalBodyText(
+  event: HashedBody,
+  canonicalData: string,
+  canonicalMetadata: string,
+  hash?: string,
+): string {
+  return (
+    `{"data":${canonicalData}` +
+    (hash === undefined ? '' : `,"hash":${canonicalJson(hash)}`) +
+    `,"id":${canonicalJson(event.id)}` +
+    `,"metadata":${canonicalMetadata}` +
+    `,"prevHash":${canonicalJson(event.prevHash)}` +
+    `,"recordedAt":${canonicalJson(event.recordedAt)}` +
+    `,"revision":${event.revision}` +
+    `,"schemaVersion":${event.schemaVersion}` +
+    `,"streamId":${canonicalJson(event.streamId)}` +
+    `,"type":${canonicalJson(event.type)}}`
+  );
+}
+
+/**
+ * Whether canonicalBodyText writes exactly what canonicalJson would: every
+ * member present with the type the envelope declares. Anything else (a
+ * tampered or truncated envelope from a bundle) takes the general path, so a
+ * malformed event hashes exactly as it always did.
+ */
+function wellFormed(event: HashedBody): boolean {
+  return (
+    typeof event.id === 'string' &&
+    typeof event.type === 'string' &&
+    typeof event.streamId === 'string' &&
+    typeof event.recordedAt === 'string' &&
+    typeof event.prevHash === 'string' &&
+    Number.isSafeInteger(event.revision) &&
+    Number.isSafeInteger(event.schemaVersion) &&
+    isPlainObject(event.data) &&
+    isPlainObject(event.metadata)
+  );
+}
+
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** hex(SHA-256(prevHash ‖ canonical body)): one link of the chain. */
+export function sha256Link(prevHash: string, body: string): string {
+  return createHash('sha256').update(prevHash, 'utf8').update(body, 'utf8').digest('hex');
+}
+
 /** hash = hex(SHA-256(prevHash ‖ canonical JSON of the event)). */
 export function chainHash(event: HashedBody): string {
-  return createHash('sha256')
-    .update(event.prevHash, 'utf8')
-    .update(canonicalBody(event), 'utf8')
-    .digest('hex');
+  return sha256Link(event.prevHash, canonicalBody(event));
 }
 
 export type ChainBreak = {

@@ -59,7 +59,7 @@ export class InMemoryEventStore extends EventStore {
     const expected = options.expectedRevision ?? 'any';
     const revisionProblems = validateExpectedRevision(expected);
     if (revisionProblems.length > 0) throw new InvalidEventError(revisionProblems);
-    validateNewEvents(streamId, events);
+    const prepared = validateNewEvents(streamId, events);
     const known = new Map<string, StoredEvent>();
     for (const event of events) {
       const stored = this.byId.get(event.id.toLowerCase());
@@ -72,7 +72,7 @@ export class InMemoryEventStore extends EventStore {
     const head: StreamHead | null = last ? { revision: last.revision, hash: last.hash } : null;
     checkExpectedRevision(streamId, expected, head);
     const base = this.all.length;
-    const stored = chainEvents(streamId, events, head, this.clock.now().toISOString(), (i) =>
+    const stored = chainEvents(streamId, prepared, head, this.clock.now().toISOString(), (i) =>
       sequencePosition(base + i + 1),
     );
     for (const event of stored) {

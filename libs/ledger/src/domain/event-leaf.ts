@@ -1,5 +1,4 @@
-import { canonicalJson } from '@onrecord/kernel';
-import { type StoredEvent, hashedBodyObject } from '@onrecord/event-store';
+import { type StoredEvent, canonicalEnvelope } from '@onrecord/event-store';
 import { leafHash } from './merkle-hashing.js';
 
 /**
@@ -19,11 +18,12 @@ export type LeafSource = Omit<StoredEvent, 'position'>;
  * streamId, type`.
  *
  * Including `hash` ties the log to the chain: a leaf proves the event and
- * the exact link it holds in its stream. The hashed body comes from
- * hashedBodyObject, the chain's own definition, so the two cannot drift apart.
+ * the exact link it holds in its stream. The text comes from
+ * canonicalEnvelope, written by the chain's own definition of the hashed
+ * body, so the two cannot drift apart.
  */
 export function eventLeaf(event: LeafSource): Uint8Array {
-  return Buffer.from(canonicalJson({ ...hashedBodyObject(event), hash: event.hash }), 'utf8');
+  return Buffer.from(canonicalEnvelope(event), 'utf8');
 }
 
 /** leafHash(eventLeaf(event)): what the log appends for an event. */

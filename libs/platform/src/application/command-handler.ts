@@ -63,6 +63,14 @@ export const MAX_COMMAND_ATTEMPTS = 4;
  * with the expected revision, retry on conflict with a bound. Folded states
  * are cached by stream and revision, so an account with a long history is
  * read from where the cache stopped, not from revision 0.
+ *
+ * A command on a cached stream is first decided on the cached state without
+ * reading the store at all: the append carries the cached revision as its
+ * expected revision, so if anyone (another replica) wrote since, the append
+ * fails and the command is decided again on a fresh read — it can never be
+ * recorded on a stale state. Any other outcome (nothing to record, a
+ * rejection, an If-Match that differs) is only given after a read confirms
+ * the cache was current.
  */
 export class CommandHandler {
   private readonly cache = new Map<string, CachedFold>();
@@ -75,20 +83,32 @@ export class CommandHandler {
   async handle<S, E extends DomainEvent>(
     request: CommandRequest<S, E>,
   ): Promise<CommandResult<S, E>> {
-    for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(request.streamId, request.fold);
-      if (request.expectedRevision !== undefined) {
-        const expected = request.expectedRevision === 'no_stream' ? -1 : request.expectedRevision;
-        if (expected !== revision) {
-          throw new WrongExpectedRevisionError(
-            request.streamId,
-            request.expectedRevision,
-            revision === -1 ? 'no_stream' : revision,
-          );
+    let fromCache = this.cached(request.streamId, request.fold);
+    for (let attempt = 1; ;) {
+      const { state, revision } = fromCache ?? (await this.load(request.streamId, request.fold));
+      const trusted = fromCache === null;
+      fromCache = null;
+      let decided: readonly E[];
+      try {
+        if (request.expectedRevision !== undefined) {
+          const expected = request.expectedRevision === 'no_stream' ? -1 : request.expectedRevision;
+          if (expected !== revision) {
+            throw new WrongExpectedRevisionError(
+              request.streamId,
+              request.expectedRevision,
+              revision === -1 ? 'no_stream' : revision,
+            );
+          }
         }
+        decided = request.decide(state, revision);
+      } catch (error) {
+        if (!trusted) continue; // judge it again on what the store holds now
+        throw error;
       }
-      const decided = request.decide(state, revision);
-      if (decided.length === 0) return { decided, appended: null, state, revision };
+      if (decided.length === 0) {
+        if (!trusted) continue;
+        return { decided, appended: null, state, revision };
+      }
       const events: NewEvent[] = decided.map((event, index) => ({
         id: request.eventId(event, index),
         type: event.type,
@@ -99,6 +119,13 @@ export class CommandHandler {
         const appended = await this.store.appendToStream(request.streamId, events, {
           expectedRevision: revision === -1 ? 'no_stream' : revision,
         });
+        if (appended.events[0]?.revision !== revision + 1) {
+          // The store answered with an earlier append of the same event ids
+          // (a retry that raced its original): those events are not new to
+          // `state`, so read what the stream holds instead of folding them again.
+          const now = await this.load(request.streamId, request.fold);
+          return { decided, appended, state: now.state, revision: appended.nextExpectedRevision };
+        }
         const after = appended.events.reduce((folded, stored) => {
           const event = request.fold.accept(stored);
           return event ? request.fold.evolve(folded, event) : folded;
@@ -106,13 +133,23 @@ export class CommandHandler {
         this.remember(request.streamId, request.fold, appended.nextExpectedRevision, after);
         return { decided, appended, state: after, revision: appended.nextExpectedRevision };
       } catch (error) {
-        const retry =
-          error instanceof WrongExpectedRevisionError &&
-          request.expectedRevision === undefined &&
-          attempt < MAX_COMMAND_ATTEMPTS;
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // The cache was behind: not a conflict the caller made.
+        if (!trusted) continue;
+        const retry = request.expectedRevision === undefined && attempt < MAX_COMMAND_ATTEMPTS;
         if (!retry) throw error;
+        attempt += 1;
       }
     }
+  }
+
+  /** The cached state of a stream as it was last seen, without reading the store; null when none. */
+  private cached<S, E extends DomainEvent>(
+    streamId: string,
+    fold: Fold<S, E>,
+  ): { state: S; revision: number } | null {
+    const cached = this.cache.get(`${fold.name}\u0000${streamId}`);
+    return cached ? { state: cached.state as S, revision: cached.revision } : null;
   }
 
   /** The folded state of a stream now, read from where the cache stopped. */

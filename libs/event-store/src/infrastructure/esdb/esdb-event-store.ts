@@ -26,6 +26,7 @@ import {
 } from '../../domain/envelope.js';
 import {
   type StreamHead,
+  type PreparedEvent,
   chainEvents,
   checkExpectedRevision,
   replayedAppend,
@@ -161,15 +162,16 @@ export class EsdbEventStore extends EventStore {
     const expected = options.expectedRevision ?? 'any';
     const revisionProblems = validateExpectedRevision(expected);
     if (revisionProblems.length > 0) throw new InvalidEventError(revisionProblems);
-    validateNewEvents(streamId, events);
-    return this.track(this.append(streamId, events, expected));
+    const prepared = validateNewEvents(streamId, events);
+    return this.track(this.append(streamId, prepared, expected));
   }
 
   private async append(
     streamId: string,
-    events: readonly NewEvent[],
+    prepared: readonly PreparedEvent[],
     expected: ExpectedRevision,
   ): Promise<AppendResult> {
+    const events = prepared.map((p) => p.event);
     const giveUpAt = Date.now() + TRANSIENT_RETRY_MS;
     let conflicts = 0;
     let transients = 0;
@@ -181,7 +183,7 @@ export class EsdbEventStore extends EventStore {
         checkExpectedRevision(streamId, expected, head);
         const chained = chainEvents(
           streamId,
-          events,
+          prepared,
           head,
           this.clock.now().toISOString(),
           () => UNKNOWN_POSITION,
