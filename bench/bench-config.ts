@@ -32,12 +32,55 @@ export interface HttpSizes {
   readonly maxRequests: number;
 }
 
+export interface ClaimsSizes {
+  /** One account of each size (its exact number of events), measured smallest first. */
+  readonly accountEvents: readonly number[];
+  /** Years of business the seeded histories span. */
+  readonly years: number;
+  /** Untimed requests per series first (the first one builds the account's index). */
+  readonly warmup: number;
+  /** Timed requests per series, unless `seriesSeconds` runs out first. */
+  readonly samples: number;
+  /** A series stops sampling after this long: an as-of on a long history takes seconds a request. */
+  readonly seriesSeconds: number;
+  /** A single request slower than this ends the measurements; the row shows it as a lower bound. */
+  readonly requestTimeoutSeconds: number;
+  /** How long the API may take to start on the seeded store (its read models catch up first). */
+  readonly startTimeoutSeconds: number;
+}
+
+export interface RebuildSizes {
+  readonly accounts: number;
+  readonly eventsPerAccount: number;
+  /** Years of business the seeded histories span. */
+  readonly years: number;
+  /**
+   * Rebuilds run in fresh processes, up to `repetitions` of them, but no new
+   * one starts after this many seconds of rebuilding: a slow rebuild is
+   * measured once rather than holding the bench for an hour.
+   */
+  readonly maxSeconds: number;
+}
+
+export interface SseSizes {
+  readonly subscribers: number;
+  /** The writer's steady rate, spread round robin over `accounts`. */
+  readonly eventsPerSecond: number;
+  readonly accounts: number;
+  /** Writing before lags are counted (connections warm, JIT compiled). */
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+}
+
 export interface BenchConfig {
   readonly mode: 'full' | 'smoke';
   /** Fresh processes per side; the table shows the median over them. */
   readonly repetitions: number;
   readonly store: StoreSizes;
   readonly http: HttpSizes;
+  readonly claims: ClaimsSizes;
+  readonly rebuild: RebuildSizes;
+  readonly sse: SseSizes;
 }
 
 export const FULL: BenchConfig = {
@@ -61,6 +104,17 @@ export const FULL: BenchConfig = {
     seconds: 10,
     maxRequests: 1_000_000,
   },
+  claims: {
+    accountEvents: [100, 10_000, 100_000],
+    years: 10,
+    warmup: 20,
+    samples: 500,
+    seriesSeconds: 30,
+    requestTimeoutSeconds: 300,
+    startTimeoutSeconds: 1_800,
+  },
+  rebuild: { accounts: 1_000, eventsPerAccount: 1_000, years: 10, maxSeconds: 300 },
+  sse: { subscribers: 100, eventsPerSecond: 1_000, accounts: 100, warmupSeconds: 2, seconds: 10 },
 };
 
 export const SMOKE: BenchConfig = {
@@ -84,4 +138,15 @@ export const SMOKE: BenchConfig = {
     seconds: 1,
     maxRequests: 5_000,
   },
+  claims: {
+    accountEvents: [20, 50],
+    years: 2,
+    warmup: 2,
+    samples: 20,
+    seriesSeconds: 5,
+    requestTimeoutSeconds: 30,
+    startTimeoutSeconds: 60,
+  },
+  rebuild: { accounts: 20, eventsPerAccount: 100, years: 2, maxSeconds: 60 },
+  sse: { subscribers: 5, eventsPerSecond: 100, accounts: 5, warmupSeconds: 0.5, seconds: 1 },
 };

@@ -1,58 +1,25 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { standardPolicy } from '../test/fixtures/policies.js';
+import {
+  API_ENTRY,
+  MANAGER_KEY,
+  type RunningServer,
+  postJson,
+  registerActor,
+  startRealApi,
+  stopChild,
+} from './api-process.js';
 import type { BenchConfig } from './bench-config.js';
-import { REPO_ROOT, askChild, forkTs } from './child-process.js';
+import { askChild, forkTs } from './child-process.js';
 import type { LoadReply, LoadRequest, LoadResult } from './load-child.js';
 import { type Row, formatNumber, formatRatio } from './report.js';
 import { median } from './stats.js';
 
-const MANAGER_KEY = 'onr_bench-manager-key-000000000000000000000000';
-export const API_ENTRY = join(REPO_ROOT, 'dist/apps/api/src/main.js');
-
 /** Section 2's budgets. */
 const THROUGHPUT_SHARE = 0.6;
 const P99_MS = 30;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(origin: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${origin}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the API did not become healthy within 60 s');
-}
-
-async function call<T>(origin: string, path: string, key: string, body: unknown): Promise<T> {
-  const response = await fetch(`${origin}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
 
 /** A quote comfortably above the 22% GP floor: issued (201), never refused. */
 function quoteBody(now: Date): string {
@@ -70,46 +37,6 @@ function quoteBody(now: Date): string {
   });
 }
 
-interface RunningServer {
-  readonly origin: string;
-  stop(): Promise<void>;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/**
- * The real API as `npm start` runs it: the built dist/, the embedded store in
- * a fresh data directory, default logging (info, to /dev/null here).
- */
-async function startRealApi(dataDir: string): Promise<RunningServer> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [API_ENTRY], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ONRECORD_DATA_DIR: dataDir,
-      ONRECORD_BOOTSTRAP_KEY: MANAGER_KEY,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const origin = `http://127.0.0.1:${port}`;
-  await waitForHealth(origin, child);
-  return { origin, stop: () => stopChild(child) };
-}
-
 async function startBareApi(): Promise<RunningServer> {
   const child = forkTs('./bare-api.ts');
   const port = await new Promise<number>((resolve, reject) => {
@@ -121,17 +48,13 @@ async function startBareApi(): Promise<RunningServer> {
 
 /** A sales rep, the standard policy and the accounts the load writes to. */
 async function seed(origin: string, accounts: number): Promise<{ key: string; paths: string[] }> {
-  const rep = await call<{ key: string }>(origin, '/actors', MANAGER_KEY, {
-    id: 'bench-sales',
-    name: 'Bench Sales',
-    role: 'sales',
-  });
-  await call(origin, '/policies', MANAGER_KEY, { policy: standardPolicy, note: 'bench' });
+  const key = await registerActor(origin, { id: 'bench-sales', role: 'sales' });
+  await postJson(origin, '/policies', MANAGER_KEY, { policy: standardPolicy, note: 'bench' });
   const ids = Array.from({ length: accounts }, (_, i) => `bench-${i}`);
   for (let i = 0; i < ids.length; i += 25) {
     await Promise.all(
       ids.slice(i, i + 25).map((accountId) =>
-        call(origin, '/accounts', rep.key, {
+        postJson(origin, '/accounts', key, {
           channel: 'meeting',
           accountId,
           name: `Bench account ${accountId}`,
@@ -142,7 +65,7 @@ async function seed(origin: string, accounts: number): Promise<{ key: string; pa
       ),
     );
   }
-  return { key: rep.key, paths: ids.map((id) => `/accounts/${id}/quotes`) };
+  return { key, paths: ids.map((id) => `/accounts/${id}/quotes`) };
 }
 
 async function load(

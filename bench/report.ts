@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Verdict = 'pass' | 'miss' | 'not judged' | 'not measured yet';
+export type Verdict = 'pass' | 'miss' | 'not judged';
 
 /** One line of the table, with the raw numbers behind its formatted cells. */
 export interface Row {

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FULL, SMOKE, type BenchConfig } from './bench-config.js';
 import { REPO_ROOT } from './child-process.js';
+import { claimsSection } from './claims-section.js';
 import { httpSection } from './http-section.js';
-import { pendingRows } from './pending-sections.js';
+import { rebuildSection } from './rebuild-section.js';
+import { sseSection } from './sse-section.js';
 import { type Report, type Row, RESULTS_DIR, formatTable, machine, writeReport } from './report.js';
 import { storeSection } from './store-section.js';
 
@@ -17,12 +19,17 @@ import { storeSection } from './store-section.js';
  *   node --import tsx bench/run.ts            full run (installs bench/'s own packages when needed)
  *   node --import tsx bench/run.ts --smoke    seconds-long run for CI: tiny sizes, no peer, nothing judged
  *
- * Options: --no-build (use the dist/ already there), --only=store|http.
+ * Options: --no-build (use the dist/ already there), --only=store|http|claims|rebuild|sse.
  */
 const args = new Set(process.argv.slice(2));
 const only = [...args].find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const config: BenchConfig = args.has('--smoke') ? SMOKE : FULL;
 const BENCH_DIR = join(REPO_ROOT, 'bench');
+
+const SECTIONS = ['store', 'http', 'claims', 'rebuild', 'sse'] as const;
+type Section = (typeof SECTIONS)[number];
+/** The sections that run the built API (dist/). */
+const SECTIONS_ON_DIST: readonly Section[] = ['http', 'claims', 'sse'];
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
@@ -56,10 +63,15 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const rows: Row[] = [];
   const full = config.mode === 'full';
-  const wants = (section: 'store' | 'http') => only === undefined || only === section;
+  const wants = (section: Section) => only === undefined || only === section;
 
-  if (full) ensureBenchPackages();
-  if (wants('http') && !args.has('--no-build')) run('npm', ['run', 'build'], 'building dist/');
+  if (only !== undefined && !SECTIONS.includes(only as Section)) {
+    throw new Error(`--only=${only}: choose one of ${SECTIONS.join(', ')}`);
+  }
+  // Only the store's peer and the HTTP load generator live in bench/'s own package.
+  if (full && (wants('store') || wants('http'))) ensureBenchPackages();
+  const needsDist = SECTIONS_ON_DIST.some(wants);
+  if (needsDist && !args.has('--no-build')) run('npm', ['run', 'build'], 'building dist/');
 
   if (wants('store')) {
     const store = await storeSection(config, full, log);
@@ -74,10 +86,20 @@ async function main(): Promise<void> {
       `http: load from ${engine === 'autocannon' ? 'autocannon' : 'a node:http generator'} in a child process, ${config.http.connections} keep-alive connections, ${config.http.seconds} s per run after ${config.http.warmupSeconds} s of warm-up, ${config.repetitions} runs per side`,
     );
   }
-  if (only === undefined) rows.push(...pendingRows());
+  for (const [section, measure] of [
+    ['claims', claimsSection],
+    ['rebuild', rebuildSection],
+    ['sse', sseSection],
+  ] as const) {
+    if (!wants(section)) continue;
+    const result = await measure(config, log);
+    rows.push(...result.rows);
+    notes.push(...result.notes);
+  }
 
   if (!full) notes.push('smoke run: tiny sizes, no peer, nothing judged; the numbers mean nothing');
-  notes.push(`medians over ${config.repetitions} fresh process(es) per side`);
+  if (wants('store') || wants('http'))
+    notes.push(`store and http: medians over ${config.repetitions} fresh process(es) per side`);
 
   const report: Report = {
     mode: config.mode,
