@@ -6,6 +6,7 @@ export {
 } from './infrastructure/app-config.js';
 export { createRootLogger, PinoNestLogger } from './infrastructure/pino-logger.js';
 export { StoreModule } from './infrastructure/store.module.js';
+export { type PrivateFileOptions, readPrivateFile } from './infrastructure/private-file.js';
 export { APP_CONFIG } from './infrastructure/tokens.js';
 export { type ProblemDetails, PROBLEM_CONTENT_TYPE, problemType } from './http/problem-details.js';
 export {

@@ -1,15 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { readPrivateFile } from '@onrecord/platform';
 
 /** The webhook key: 32 bytes for AES-256-GCM. */
 export const WEBHOOK_KEY_BYTES = 32;
@@ -41,77 +31,28 @@ export function parseWebhookKey(content: Buffer): Buffer | null {
 }
 
 /**
- * Reads the deployment's webhook key, generating it first when `create` is
- * set and the file does not exist. Like the ledger's signing key, a file its
- * group or others may read or write is refused: whoever reads the key can
- * open every webhook secret in the event log.
+ * Reads the deployment's webhook key, generating it first (base64) when
+ * `create` is set and the file does not exist. Like the ledger's signing key,
+ * a file its group or others may read or write is refused: whoever reads the
+ * key can open every webhook secret in the event log.
  */
 export function loadWebhookKeyFile(
   file: string,
   options: { readonly create: boolean },
 ): LoadedWebhookKey {
-  let created = false;
-  if (options.create && !exists(file)) created = generateKeyFile(file);
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch {
-    throw new WebhookKeyFileError(
-      `The webhook key ${file} does not exist (ONRECORD_WEBHOOK_KEY_FILE must name a file holding 32 random bytes)`,
-    );
-  }
-  if (!stat.isFile()) throw new WebhookKeyFileError(`The webhook key ${file} is not a file`);
-  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
-    const mode = (stat.mode & 0o777).toString(8).padStart(4, '0');
-    throw new WebhookKeyFileError(
-      `The webhook key ${file} has mode ${mode}: it must be readable by its owner only. Run: chmod 600 ${file}`,
-    );
-  }
-  const key = parseWebhookKey(readFileSync(file));
+  const { content, created } = readPrivateFile(file, {
+    what: 'The webhook key',
+    missingHint: 'ONRECORD_WEBHOOK_KEY_FILE must name a file holding 32 random bytes',
+    error: (message) => new WebhookKeyFileError(message),
+    ...(options.create
+      ? { generate: () => `${randomBytes(WEBHOOK_KEY_BYTES).toString('base64')}\n` }
+      : {}),
+  });
+  const key = parseWebhookKey(content);
   if (!key) {
     throw new WebhookKeyFileError(
       `The webhook key ${file} must hold 32 random bytes: raw, base64 or hex (e.g. openssl rand -base64 32 > ${file})`,
     );
   }
   return { key, created };
-}
-
-function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Writes a new key, base64, with mode 0600 from the first byte, fsynced with
- * its folder: secrets sealed under a key that a crash then lost could never
- * be opened again. Returns false when another process created it first.
- */
-function generateKeyFile(file: string): boolean {
-  mkdirSync(dirname(file), { recursive: true });
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    writeSync(fd, `${randomBytes(WEBHOOK_KEY_BYTES).toString('base64')}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  if (process.platform !== 'win32') {
-    const dir = openSync(dirname(file), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-  }
-  return true;
 }
