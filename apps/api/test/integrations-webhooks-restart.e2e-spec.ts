@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type StoredEvent, formatPosition, openEventStore } from '@onrecord/event-store';
 import { type RunningApi, startApi } from '../../../test/support/api-harness.js';
+import { type ApiProcess, spawnApiProcess } from '../../../test/support/api-process.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import { httpClient } from '../../../test/support/http-client.js';
 import {
@@ -12,7 +11,6 @@ import {
   waitFor,
 } from '../../../libs/integrations/src/testing/integrations-test-kit.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
 const MANAGER = 'onr_restart-manager-key-00000000000000';
 /**
  * Quick retries that never pause; a hanging attempt would time out only
@@ -195,18 +193,6 @@ function expectEveryEventFromTheCheckpoint(
   expect(receiver.acknowledged()).toEqual([...ids.slice(0, 11), ...ids.slice(resumedAt)]);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('integrations: webhook delivery survives a restart mid-delivery', () => {
   it('given a server stopped while the receiver hangs, when a second server starts on the same data, then every event arrives in order per account, duplicated only where it was not acknowledged', async () => {
     const dir = tempDir('onrecord-webhooks-restart-');
@@ -239,53 +225,20 @@ describe('integrations: webhook delivery survives a restart mid-delivery', () =>
 
   it('given a server process killed with SIGKILL while the receiver hangs, the next server continues after the last checkpoint: every event at least once, in order, none skipped', async () => {
     const dir = tempDir('onrecord-webhooks-kill-');
-    let child: ChildProcess | null = null;
+    let child: ApiProcess | null = null;
     let outcome: Awaited<ReturnType<typeof deliverAcrossRestart>> | null = null;
     try {
       outcome = await deliverAcrossRestart(dir.path, async () => {
-        const port = await freePort();
-        const running = spawn(
-          process.execPath,
-          ['--import', 'tsx', join(ROOT, 'apps/api/src/main.ts')],
-          {
-            cwd: ROOT,
-            stdio: 'ignore',
-            env: {
-              ...process.env,
-              ...DELIVERY_ENV,
-              ONRECORD_DATA_DIR: dir.path,
-              ONRECORD_BOOTSTRAP_KEY: MANAGER,
-              PORT: String(port),
-              HOST: '127.0.0.1',
-              LOG_LEVEL: 'silent',
-            },
-          },
-        );
-        child = running;
-        const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-        const baseUrl = `http://127.0.0.1:${port}`;
-        await waitFor(
-          'the server process to answer',
-          () =>
-            fetch(`${baseUrl}/health`).then(
-              (r) => r.ok,
-              () => false,
-            ),
+        const running = await spawnApiProcess(
+          { ...DELIVERY_ENV, ONRECORD_DATA_DIR: dir.path, ONRECORD_BOOTSTRAP_KEY: MANAGER },
           20_000,
         );
-        return {
-          baseUrl,
-          stop: async () => {
-            running.kill('SIGKILL');
-            await exited;
-          },
-        };
+        child = running;
+        return { baseUrl: running.baseUrl, stop: running.kill };
       });
       expectEveryEventFromTheCheckpoint(outcome.events, outcome.receiver, outcome.checkpoint);
     } finally {
-      const running = child as ChildProcess | null;
-      if (running && running.exitCode === null && running.signalCode === null)
-        running.kill('SIGKILL');
+      await (child as ApiProcess | null)?.kill();
       await outcome?.second.stop();
       await outcome?.receiver.close();
       dir.remove();

@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { EventStore, type StoredEvent, formatPosition } from '@onrecord/event-store';
 import { BackgroundWorkLeader } from '@onrecord/platform';
 import {
@@ -9,6 +6,7 @@ import {
   openBackingStore,
   startApi,
 } from '../../../test/support/api-harness.js';
+import { type ApiProcess, spawnApiProcess } from '../../../test/support/api-process.js';
 import { httpClient } from '../../../test/support/http-client.js';
 import { tempDir } from '../../../test/support/temp-dir.js';
 import {
@@ -18,7 +16,6 @@ import {
   waitFor,
 } from '../../../libs/integrations/src/testing/integrations-test-kit.js';
 
-const ROOT = join(import.meta.dirname, '../../..');
 const MANAGER = 'onr_scale-out-manager-key-000000000000';
 const ACCOUNTS = ['north', 'south'];
 
@@ -74,18 +71,6 @@ async function lastCheckpoint(
     maxCount: 1,
   });
   return last ? (last.data['cursor'] as string | null) : undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('integrations: webhooks across two API replicas on EventStoreDB (the protocol stand-in)', () => {
@@ -178,40 +163,15 @@ describe('integrations: webhooks across two API replicas on EventStoreDB (the pr
     backing = await openBackingStore('esdb');
     const env = { ...REPLICA_ENV, ...backing.env };
     const dataDir = tempDir('onrecord-scale-out-a-');
-    const port = await freePort();
-    let child: ChildProcess | null = null;
+    let child: ApiProcess | null = null;
     try {
       // Replica A in its own process, checkpointing at most once a second.
-      const spawned = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'apps/api/src/main.ts')],
-        {
-          cwd: ROOT,
-          stdio: 'ignore',
-          env: {
-            ...process.env,
-            ...env,
-            ONRECORD_WORKER_ID: 'api-a',
-            ONRECORD_WEBHOOK_CHECKPOINT_MS: '1000',
-            ONRECORD_DATA_DIR: dataDir.path,
-            PORT: String(port),
-            HOST: '127.0.0.1',
-            LOG_LEVEL: 'silent',
-          },
-        },
-      );
-      child = spawned;
-      const exited = new Promise<void>((resolve) => spawned.once('exit', () => resolve()));
-      const aUrl = `http://127.0.0.1:${port}`;
-      await waitFor(
-        'replica A to answer',
-        () =>
-          fetch(`${aUrl}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        30_000,
-      );
+      child = await spawnApiProcess({
+        ...env,
+        ONRECORD_WORKER_ID: 'api-a',
+        ONRECORD_WEBHOOK_CHECKPOINT_MS: '1000',
+        ONRECORD_DATA_DIR: dataDir.path,
+      });
       const b = await startApi({ ...env, ONRECORD_WORKER_ID: 'api-b' });
       running.push(b);
       expect(b.app.get(BackgroundWorkLeader).isLeader()).toBe(false);
@@ -245,8 +205,7 @@ describe('integrations: webhooks across two API replicas on EventStoreDB (the pr
       const view = await onB.get<Deliveries>(`/webhooks/${id}/deliveries`, MANAGER);
       expect(view.body).toMatchObject({ delivering: false, answeredBy: { leading: false } });
 
-      spawned.kill('SIGKILL');
-      await exited;
+      await child.kill();
       const checkpoint = await lastCheckpoint(store, id);
       const resumedAt = events.findIndex((e) => at(e) === checkpoint) + 1;
       expect(resumedAt).toBeGreaterThanOrEqual(1);
@@ -267,10 +226,7 @@ describe('integrations: webhooks across two API replicas on EventStoreDB (the pr
       const ids = events.map((e) => e.id);
       expect(receiver.acknowledged()).toEqual([...ids.slice(0, 8), ...ids.slice(resumedAt)]);
     } finally {
-      const leftover = child;
-      if (leftover && leftover.exitCode === null && leftover.signalCode === null) {
-        leftover.kill('SIGKILL');
-      }
+      await child?.kill();
       dataDir.remove();
     }
   }, 90_000);
