@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@onrecord/kernel';
 import { SqliteEventStore } from '@onrecord/event-store';
-import { PortfolioProjection } from '@onrecord/claims';
-// The projection's checkpoint adapter is not part of @onrecord/claims'
-// public surface (only its Nest module wires it), so the bench reaches into
-// the lib's file for the one real implementation, as bare-api.ts does for DTOs.
-import { SqliteProjectionCheckpoints } from '../libs/claims/src/infrastructure/sqlite-projection-checkpoints.js';
+import { PortfolioProjection, SqliteProjectionCheckpoints } from '@onrecord/claims';
 import { answerParent } from './child-process.js';
 
 /**

@@ -39,4 +39,5 @@ export {
 export { AccountViewsService } from './application/account-views.service.js';
 export { PortfolioService } from './application/portfolio.service.js';
 export { PortfolioProjection, type ProjectionStatus } from './application/portfolio.projection.js';
+export { SqliteProjectionCheckpoints } from './infrastructure/sqlite-projection-checkpoints.js';
 export { ClaimsModule } from './claims.module.js';

@@ -88,6 +88,7 @@ export { decideAccount, accountDecider } from './domain/account.decider.js';
 export {
   evolveAccount,
   initialAccountState,
+  plainAccountState,
   type AccountState,
   type OpenAccountState,
   type UnopenedAccount,

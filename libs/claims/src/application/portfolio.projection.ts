@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { Clock, DomainError } from '@onrecord/kernel';
 import {
   EventStore,
@@ -16,7 +17,7 @@ import {
   formatPosition,
   parsePosition,
 } from '@onrecord/event-store';
-import { ACCOUNT_STREAM_PREFIX } from '@onrecord/commitments';
+import { ACCOUNT_STREAM_PREFIX, plainAccountState } from '@onrecord/commitments';
 import { Portfolio, type PortfolioAccount, type PortfolioRep } from '../domain/portfolio.js';
 import { entryOf } from '../domain/record-entry.js';
 import { ProjectionCheckpoints, type ProjectionDocument } from './projection-checkpoints.port.js';
@@ -28,9 +29,19 @@ export const PORTFOLIO_PROJECTION = 'portfolio';
  */
 export const PORTFOLIO_PROJECTION_VERSION = 1;
 
-/** Save the checkpoint after this many events, or this long after the first unsaved one. */
-export const CHECKPOINT_EVERY_EVENTS = 500;
+/**
+ * Save the checkpoint at most this often, and never more often than it
+ * leaves CHECKPOINT_COST_FACTOR times its own writing time in between: a
+ * checkpoint writes every account touched since the last one whole, so
+ * during a catch-up (every account touched between two checkpoints) a fixed
+ * cadence made the writing grow with the portfolio and swamp the folding —
+ * every 500 events over 1,000 busy accounts held a rebuild of a million
+ * events at ~2,000 events/s. Bounded this way, checkpoints cost at most
+ * about 1/CHECKPOINT_COST_FACTOR of the time, and a crash replays at most
+ * one interval.
+ */
 export const CHECKPOINT_EVERY_MS = 1_000;
+export const CHECKPOINT_COST_FACTOR = 20;
 const DEFAULT_WAIT_MS = 5_000;
 
 export class ProjectionBehindError extends DomainError {
@@ -69,8 +80,8 @@ interface Waiter {
  * The portfolio read model: every account stream's events, in global order,
  * folded into one line per account and per rep. It keeps the lines in memory
  * and a durable checkpoint (the lines and the position, in one transaction)
- * written every CHECKPOINT_EVERY_EVENTS events or CHECKPOINT_EVERY_MS, when
- * it catches up and on shutdown; after a restart it loads the checkpoint and
+ * written about every CHECKPOINT_EVERY_MS (less often when writing it takes
+ * long, see CHECKPOINT_COST_FACTOR), when it catches up and on shutdown; after a restart it loads the checkpoint and
  * resumes after its position. It skips any event at or before the position it
  * holds (idempotent), never throws on an event it does not understand, and
  * can be dropped and rebuilt from the log.
@@ -86,6 +97,8 @@ export class PortfolioProjection
   private eventsSinceStart = 0;
   private skipped = 0;
   private unsaved = 0;
+  /** performance.now() before which no checkpoint is written while events arrive. */
+  private nextCheckpointAt = 0;
   private resumedFrom: string | null = null;
   private checkpointedAt: string | null = null;
   private caughtUp = false;
@@ -209,13 +222,14 @@ export class PortfolioProjection
   /** Subscribes after the position held; resolves at the first `caught-up`. */
   private start(): Promise<void> {
     this.caughtUp = false;
+    this.nextCheckpointAt = performance.now() + CHECKPOINT_EVERY_MS;
     const subscription = this.store.subscribeToAll({
       fromPosition: this.applied ?? 'start',
       filter: { streamPrefixes: [ACCOUNT_STREAM_PREFIX] },
     });
     this.subscription = subscription;
     this.timer = setInterval(() => {
-      if (this.unsaved > 0) this.checkpoint();
+      if (this.unsaved > 0 && performance.now() >= this.nextCheckpointAt) this.checkpoint();
     }, CHECKPOINT_EVERY_MS);
     this.timer.unref();
     return new Promise<void>((resolve, reject) => {
@@ -269,15 +283,12 @@ export class PortfolioProjection
         waiter.resolve();
       }
     }
-    if (this.unsaved >= CHECKPOINT_EVERY_EVENTS) this.checkpoint();
+    if (performance.now() >= this.nextCheckpointAt) this.checkpoint();
   }
 
   private checkpoint(): void {
+    const started = performance.now();
     const { accounts, reps } = this.portfolio.takeDirty();
-    const documents: ProjectionDocument[] = [
-      ...accounts.map((a) => ({ kind: 'account', key: a.accountId, doc: JSON.stringify(a) })),
-      ...reps.map((r) => ({ kind: 'rep', key: r.actorId, doc: JSON.stringify(r) })),
-    ];
     const updatedAt = this.clock.now().toISOString();
     this.checkpoints.save(
       PORTFOLIO_PROJECTION,
@@ -287,9 +298,31 @@ export class PortfolioProjection
         events: this.events,
         updatedAt,
       },
-      documents,
+      documentsOf(accounts, reps),
     );
     this.unsaved = 0;
     this.checkpointedAt = updatedAt;
+    const finished = performance.now();
+    this.nextCheckpointAt =
+      finished + Math.max(CHECKPOINT_EVERY_MS, CHECKPOINT_COST_FACTOR * (finished - started));
   }
+}
+
+/**
+ * The lines as documents, each written out only when the store takes it: a
+ * catch-up's checkpoint holds every account, and building all their texts
+ * first held them all in memory at once.
+ */
+function* documentsOf(
+  accounts: readonly PortfolioAccount[],
+  reps: readonly PortfolioRep[],
+): Generator<ProjectionDocument> {
+  for (const account of accounts) {
+    yield {
+      kind: 'account',
+      key: account.accountId,
+      doc: JSON.stringify({ ...account, state: plainAccountState(account.state) }),
+    };
+  }
+  for (const rep of reps) yield { kind: 'rep', key: rep.actorId, doc: JSON.stringify(rep) };
 }

@@ -30,7 +30,7 @@ export abstract class ProjectionCheckpoints {
   abstract save(
     projection: string,
     checkpoint: ProjectionCheckpoint,
-    documents: readonly ProjectionDocument[],
+    documents: Iterable<ProjectionDocument>,
   ): void;
 
   /** Drops the projection's documents and checkpoint. */

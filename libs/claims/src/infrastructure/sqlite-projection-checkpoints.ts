@@ -82,7 +82,7 @@ export class SqliteProjectionCheckpoints extends ProjectionCheckpoints {
   save(
     projection: string,
     checkpoint: ProjectionCheckpoint,
-    documents: readonly ProjectionDocument[],
+    documents: Iterable<ProjectionDocument>,
   ): void {
     const upsert = this.db.prepare(
       `INSERT INTO documents (projection, kind, key, doc) VALUES (?, ?, ?, ?)

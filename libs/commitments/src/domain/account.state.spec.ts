@@ -7,6 +7,7 @@ import {
 import {
   evolveAccount,
   initialAccountState,
+  plainAccountState,
   recordEntries,
   recordEntry,
   type AccountState,
@@ -360,6 +361,27 @@ describe('folding a long account history', () => {
       expect(recordEntry(state, 'quotes', quoteId)).toBe(quote);
     expect(recordEntry(state, 'quotes', 'no-such-quote')).toBeUndefined();
     expect([...recordEntries(state, 'quotes')].length).toBe(Object.keys(quotes).length);
+  });
+
+  it('gives a plain copy to write out, equal to the state, without settling records on the state', () => {
+    const history = busyHistory(3000, 13);
+    const state = stateAfter(history);
+    const reference = history.reduce(evolveAccountByCopying, initialAccountState);
+    const heldAsMaps = () =>
+      Object.entries(Object.getOwnPropertyDescriptors(state))
+        .filter(([, descriptor]) => descriptor.get !== undefined)
+        .map(([name]) => name);
+    const large = heldAsMaps();
+    expect(large).toContain('quotes');
+
+    const plain = plainAccountState(state);
+
+    expect(JSON.stringify(plain)).toBe(JSON.stringify(reference));
+    for (const name of large)
+      expect(Object.getOwnPropertyDescriptor(plain, name)?.get).toBeUndefined();
+    // The state still holds its large records only as RecordMaps.
+    expect(heldAsMaps()).toEqual(large);
+    expect(plainAccountState(initialAccountState)).toBe(initialAccountState);
   });
 
   it('costs about as much per event for a large account as for a small one', () => {

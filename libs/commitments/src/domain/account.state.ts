@@ -276,6 +276,25 @@ function foldedOf(state: OpenAccountState): FoldedAccount {
   return state;
 }
 
+/**
+ * The state as a plain object of plain records, for writing it out (a
+ * projection's checkpoint), without settling the records on `state` itself:
+ * reading a large record through the state keeps the plain copy on it for as
+ * long as the state lives, next to its RecordMap, where this copy is garbage
+ * as soon as it has been written.
+ */
+export function plainAccountState(state: AccountState): AccountState {
+  if (state.status !== 'open') return state;
+  const account = foldedOf(state);
+  if (account === state) return state;
+  const plain: Record<string, unknown> = { ...account };
+  for (const name of RECORD_NAMES) {
+    const held = account[name];
+    if (held instanceof RecordMap) plain[name] = held.toRecord();
+  }
+  return plain as OpenAccountState;
+}
+
 /** `held` with `id` set to `value`: a copy while small, a RecordMap from LARGE_RECORD entries on. */
 function put<V>(held: Held<V>, id: string, value: V): Held<V> {
   if (held instanceof RecordMap) return held.set(id, value);
