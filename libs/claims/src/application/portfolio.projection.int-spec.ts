@@ -3,9 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '@onrecord/kernel';
-import { InMemoryEventStore, type NewEvent } from '@onrecord/event-store';
+import {
+  InMemoryEventStore,
+  type NewEvent,
+  formatPosition,
+  parsePosition,
+} from '@onrecord/event-store';
 import type { AccountEvent } from '@onrecord/commitments';
-import { opened, orderPlaced } from '../domain/testing/record-builder.js';
+import { freight, granted, opened, orderPlaced } from '../domain/testing/record-builder.js';
 import { SqliteProjectionCheckpoints } from '../infrastructure/sqlite-projection-checkpoints.js';
 import { CHECKPOINT_EVERY_MS, PortfolioProjection } from './portfolio.projection.js';
 import type { ProjectionCheckpoint, ProjectionDocument } from './projection-checkpoints.port.js';
@@ -34,24 +39,44 @@ const asNew = (event: AccountEvent, i: number): NewEvent => ({
   },
 });
 
-/** `accounts` accounts, each opened and given `orders` orders, appended interleaved as a busy day would. */
-async function seed(store: InMemoryEventStore, accounts: number, orders: number): Promise<number> {
+/**
+ * `accounts` accounts, each opened and given `orders` orders (every tenth
+ * with a freight concession, which also counts on the rep's line), appended
+ * interleaved as a busy day would. Resolves with the events and the last position.
+ */
+async function seed(
+  store: InMemoryEventStore,
+  accounts: number,
+  orders: number,
+): Promise<{ events: number; last: string }> {
   let appended = 0;
-  for (let a = 0; a < accounts; a++) {
-    await store.appendToStream(`account-a${a}`, [asNew(opened(), appended++)]);
-  }
+  let last = '';
+  const append = async (accountId: string, event: AccountEvent) => {
+    const result = await store.appendToStream(`account-${accountId}`, [asNew(event, appended++)]);
+    last = formatPosition(result.position);
+  };
+  for (let a = 0; a < accounts; a++) await append(`a${a}`, opened());
   for (let o = 0; o < orders; o++) {
     for (let a = 0; a < accounts; a++) {
-      await store.appendToStream(`account-a${a}`, [asNew(orderPlaced(`O-${o}`), appended++)]);
+      await append(`a${a}`, orderPlaced(`O-${o}`));
+      if (o % 10 === 0) await append(`a${a}`, granted(`F-${o}`, freight(`O-${o}`, null), 2_500));
     }
   }
-  return appended;
+  return { events: appended, last };
 }
 
 const linesOf = (projection: PortfolioProjection): string[] =>
-  [...projection.model.accounts.values()]
-    .map((account) => JSON.stringify(account))
+  [...projection.model.accounts.values(), ...projection.model.reps.values()]
+    .map((line) => JSON.stringify(line))
     .sort((a, b) => a.localeCompare(b));
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 describe('the portfolio projection’s checkpoints', () => {
   let dir: string;
@@ -78,7 +103,7 @@ describe('the portfolio projection’s checkpoints', () => {
   });
 
   it('given a long catch-up over many accounts, writes a checkpoint per interval, not per few hundred events', async () => {
-    const events = await seed(store, 200, 40);
+    const { events } = await seed(store, 200, 40);
     const checkpoints = new CountedCheckpoints(join(dir, 'projections.sqlite'));
     const projection = projectionOn(checkpoints);
 
@@ -113,5 +138,26 @@ describe('the portfolio projection’s checkpoints', () => {
     await resumed.waitFor(next.position);
     const state = resumed.model.accounts.get('a1')?.state;
     expect(state?.status === 'open' && Object.keys(state.orders)).toHaveLength(151);
+  });
+
+  it('given lines the periodic checkpoint had no time to write, replays them from their streams after a crash to the same lines', async () => {
+    const file = join(dir, 'projections.sqlite');
+    const live = projectionOn(new CountedCheckpoints(file));
+    await live.onApplicationBootstrap();
+    // Written live: only periodic checkpoints, each writing lines for at most
+    // CHECKPOINT_LINES_BUDGET_MS, and 100 lines of ~300 orders take longer.
+    const { last } = await seed(store, 100, 300);
+    await live.waitFor(parsePosition(last)!);
+    const reader = new CountedCheckpoints(file);
+    await until(() => reader.load('portfolio').checkpoint?.position === last);
+    reader.close();
+
+    // A second process on the same files, as after a kill -9 of the first.
+    const restarted = projectionOn(new CountedCheckpoints(file));
+    await restarted.onApplicationBootstrap();
+
+    expect(restarted.status()).toMatchObject({ resumedFrom: last, eventsSinceStart: 0 });
+    expect(restarted.status().replayedAtStart).toBeGreaterThan(0);
+    expect(linesOf(restarted)).toEqual(linesOf(live));
   });
 });

@@ -27,7 +27,7 @@ export const PORTFOLIO_PROJECTION = 'portfolio';
  * Bump when the documents' shape or the way events fold into them changes:
  * a checkpoint written by another version is dropped and rebuilt from the log.
  */
-export const PORTFOLIO_PROJECTION_VERSION = 1;
+export const PORTFOLIO_PROJECTION_VERSION = 2;
 
 /**
  * Save the checkpoint at most this often, and never more often than it
@@ -42,6 +42,18 @@ export const PORTFOLIO_PROJECTION_VERSION = 1;
  */
 export const CHECKPOINT_EVERY_MS = 1_000;
 export const CHECKPOINT_COST_FACTOR = 20;
+/**
+ * What a periodic checkpoint may spend writing accounts' lines whole; past
+ * it, the lines furthest behind wait for the next one (one at least is
+ * written each time). A line holds the account's whole commitments state and
+ * grows with its history, and a checkpoint holds the event loop: writing
+ * every touched account's line every second stalled every request in
+ * flight. Nothing is lost by waiting: the checkpoint records each touched
+ * account's revision, and a restart replays, from the account's own stream,
+ * the events its written line is behind by. At catch-up and at shutdown
+ * every line is written.
+ */
+export const CHECKPOINT_LINES_BUDGET_MS = 10;
 const DEFAULT_WAIT_MS = 5_000;
 
 export class ProjectionBehindError extends DomainError {
@@ -65,6 +77,11 @@ export type ProjectionStatus = {
   eventsSinceStart: number;
   /** Where this process resumed from (null: from the start of the log). */
   resumedFrom: string | null;
+  /**
+   * Events read back from account streams at start, for account lines the
+   * checkpoint had not written since they last changed (see CHECKPOINT_LINES_BUDGET_MS).
+   */
+  replayedAtStart: number;
   /** Events of account streams it did not understand and skipped. */
   skipped: number;
   caughtUp: boolean;
@@ -81,8 +98,10 @@ interface Waiter {
  * folded into one line per account and per rep. It keeps the lines in memory
  * and a durable checkpoint (the lines and the position, in one transaction)
  * written about every CHECKPOINT_EVERY_MS (less often when writing it takes
- * long, see CHECKPOINT_COST_FACTOR), when it catches up and on shutdown; after a restart it loads the checkpoint and
- * resumes after its position. It skips any event at or before the position it
+ * long, see CHECKPOINT_COST_FACTOR and CHECKPOINT_LINES_BUDGET_MS), when it
+ * catches up and on shutdown; after a restart it loads the checkpoint,
+ * replays what the account lines written before it miss, and resumes after
+ * its position. It skips any event at or before the position it
  * holds (idempotent), never throws on an event it does not understand, and
  * can be dropped and rebuilt from the log.
  */
@@ -95,10 +114,15 @@ export class PortfolioProjection
   private applied: Position | null = null;
   private events = 0;
   private eventsSinceStart = 0;
+  private replayedAtStart = 0;
   private skipped = 0;
   private unsaved = 0;
   /** performance.now() before which no checkpoint is written while events arrive. */
   private nextCheckpointAt = 0;
+  /** Per account, the revision its line was last written whole at (absent: never). */
+  private readonly written = new Map<string, number>();
+  /** Accounts whose line has changed since it was last written whole. */
+  private readonly behind = new Set<string>();
   private resumedFrom: string | null = null;
   private checkpointedAt: string | null = null;
   private caughtUp = false;
@@ -114,7 +138,7 @@ export class PortfolioProjection
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.loadCheckpoint();
+    await this.loadCheckpoint();
     await this.start();
     this.logger.log(
       `portfolio caught up at ${this.position() ?? 'the start'}: ${this.portfolio.accounts.size} accounts, ${this.eventsSinceStart} events applied since ${this.resumedFrom === null ? 'the start of the log' : `checkpoint ${this.resumedFrom}`}`,
@@ -123,7 +147,7 @@ export class PortfolioProjection
 
   async onModuleDestroy(): Promise<void> {
     await this.stop();
-    this.checkpoint();
+    this.checkpoint('all');
   }
 
   onApplicationShutdown(): void {
@@ -142,6 +166,7 @@ export class PortfolioProjection
       position: this.position(),
       events: this.events,
       eventsSinceStart: this.eventsSinceStart,
+      replayedAtStart: this.replayedAtStart,
       resumedFrom: this.resumedFrom,
       skipped: this.skipped,
       caughtUp: this.caughtUp,
@@ -181,9 +206,12 @@ export class PortfolioProjection
     await this.stop();
     this.checkpoints.clear(PORTFOLIO_PROJECTION);
     this.portfolio = new Portfolio();
+    this.written.clear();
+    this.behind.clear();
     this.applied = null;
     this.events = 0;
     this.eventsSinceStart = 0;
+    this.replayedAtStart = 0;
     this.skipped = 0;
     this.unsaved = 0;
     this.resumedFrom = null;
@@ -196,7 +224,7 @@ export class PortfolioProjection
     return this.applied === null ? null : formatPosition(this.applied);
   }
 
-  private loadCheckpoint(): void {
+  private async loadCheckpoint(): Promise<void> {
     const { checkpoint, documents } = this.checkpoints.load(PORTFOLIO_PROJECTION);
     if (checkpoint === null) return;
     if (checkpoint.version !== PORTFOLIO_PROJECTION_VERSION) {
@@ -208,15 +236,46 @@ export class PortfolioProjection
     }
     const accounts: PortfolioAccount[] = [];
     const reps: PortfolioRep[] = [];
+    const revisions = new Map<string, number>();
     for (const d of documents) {
-      if (d.kind === 'account') accounts.push(JSON.parse(d.doc) as PortfolioAccount);
-      else if (d.kind === 'rep') reps.push(JSON.parse(d.doc) as PortfolioRep);
+      if (d.kind === ACCOUNT_LINE) accounts.push(JSON.parse(d.doc) as PortfolioAccount);
+      else if (d.kind === REP_LINE) reps.push(JSON.parse(d.doc) as PortfolioRep);
+      else if (d.kind === ACCOUNT_REVISION) revisions.set(d.key, JSON.parse(d.doc) as number);
     }
     this.portfolio.restore(accounts, reps);
+    for (const line of accounts) this.written.set(line.accountId, line.revision);
+    this.replayedAtStart = await this.replayBehind(revisions);
+    this.portfolio.takeDirty();
     this.applied = checkpoint.position === null ? null : parsePosition(checkpoint.position);
     this.events = checkpoint.events;
     this.resumedFrom = checkpoint.position;
     this.checkpointedAt = checkpoint.updatedAt;
+    if (this.replayedAtStart > 0) {
+      this.logger.log(
+        `portfolio replayed ${this.replayedAtStart} events of ${this.behind.size} accounts whose lines were written before the checkpoint`,
+      );
+    }
+  }
+
+  /**
+   * Brings each account's line from the revision it was written at up to the
+   * one the checkpoint recorded, from the account's own stream. Only the
+   * account lines move: the rep lines were written at the checkpoint.
+   */
+  private async replayBehind(revisions: ReadonlyMap<string, number>): Promise<number> {
+    let replayed = 0;
+    for (const [accountId, revision] of revisions) {
+      const from = (this.written.get(accountId) ?? -1) + 1;
+      if (revision < from) continue;
+      const events = await this.store.readStream(`${ACCOUNT_STREAM_PREFIX}${accountId}`, {
+        fromRevision: from,
+        maxCount: revision - from + 1,
+      });
+      for (const event of events) this.applySafely(event, true);
+      replayed += events.length;
+      this.behind.add(accountId);
+    }
+    return replayed;
   }
 
   /** Subscribes after the position held; resolves at the first `caught-up`. */
@@ -229,7 +288,9 @@ export class PortfolioProjection
     });
     this.subscription = subscription;
     this.timer = setInterval(() => {
-      if (this.unsaved > 0 && performance.now() >= this.nextCheckpointAt) this.checkpoint();
+      if (this.unsaved > 0 && performance.now() >= this.nextCheckpointAt) {
+        this.checkpoint('within-budget');
+      }
     }, CHECKPOINT_EVERY_MS);
     this.timer.unref();
     return new Promise<void>((resolve, reject) => {
@@ -237,7 +298,7 @@ export class PortfolioProjection
         for await (const item of subscription) {
           if (item.kind === 'caught-up') {
             this.caughtUp = true;
-            this.checkpoint();
+            this.checkpoint('all');
             resolve();
           } else {
             this.apply(item.event);
@@ -263,16 +324,7 @@ export class PortfolioProjection
 
   private apply(event: StoredEvent): void {
     if (this.applied !== null && comparePositions(event.position, this.applied) <= 0) return;
-    try {
-      if (!this.portfolio.apply(event.streamId, entryOf(event))) this.skipped += 1;
-    } catch (error) {
-      // A read model never stops on an event: it is logged, skipped and counted.
-      this.skipped += 1;
-      this.logger.warn(
-        { err: error, eventId: event.id, type: event.type },
-        `portfolio skipped event ${event.id} (${event.type}) it could not apply`,
-      );
-    }
+    this.applySafely(event, false);
     this.applied = event.position;
     this.events += 1;
     this.eventsSinceStart += 1;
@@ -283,13 +335,22 @@ export class PortfolioProjection
         waiter.resolve();
       }
     }
-    if (performance.now() >= this.nextCheckpointAt) this.checkpoint();
+    if (performance.now() >= this.nextCheckpointAt) this.checkpoint('within-budget');
   }
 
-  private checkpoint(): void {
+  /**
+   * Saves the position with what it covers: every touched rep line, every
+   * touched account's revision, and the account lines most behind — `all`
+   * of them at catch-up and shutdown, else as many as
+   * CHECKPOINT_LINES_BUDGET_MS allows.
+   */
+  private checkpoint(lines: 'all' | 'within-budget'): void {
     const started = performance.now();
     const { accounts, reps } = this.portfolio.takeDirty();
+    for (const account of accounts) this.behind.add(account.accountId);
+    const writtenNow: PortfolioAccount[] = [];
     const updatedAt = this.clock.now().toISOString();
+    const deadline = lines === 'all' ? Infinity : started + CHECKPOINT_LINES_BUDGET_MS;
     this.checkpoints.save(
       PORTFOLIO_PROJECTION,
       {
@@ -298,31 +359,68 @@ export class PortfolioProjection
         events: this.events,
         updatedAt,
       },
-      documentsOf(accounts, reps),
+      this.documents(accounts, reps, deadline, writtenNow),
     );
+    // Only once the transaction has held: a failed save leaves the lines behind.
+    for (const line of writtenNow) {
+      this.written.set(line.accountId, line.revision);
+      this.behind.delete(line.accountId);
+    }
     this.unsaved = 0;
     this.checkpointedAt = updatedAt;
     const finished = performance.now();
     this.nextCheckpointAt =
       finished + Math.max(CHECKPOINT_EVERY_MS, CHECKPOINT_COST_FACTOR * (finished - started));
   }
+
+  /**
+   * The checkpoint's documents, each serialised only when the store takes it
+   * (the checkpoint at the end of a catch-up holds every account, and
+   * building all the texts first held them all in memory at once). Account
+   * lines go furthest behind first and stop at `deadline`, one at least.
+   */
+  private *documents(
+    touched: readonly PortfolioAccount[],
+    reps: readonly PortfolioRep[],
+    deadline: number,
+    writtenNow: PortfolioAccount[],
+  ): Generator<ProjectionDocument> {
+    for (const rep of reps) yield { kind: REP_LINE, key: rep.actorId, doc: JSON.stringify(rep) };
+    for (const line of touched) {
+      yield { kind: ACCOUNT_REVISION, key: line.accountId, doc: JSON.stringify(line.revision) };
+    }
+    const lag = (line: PortfolioAccount): number =>
+      line.revision - (this.written.get(line.accountId) ?? -1);
+    const lines = [...this.behind]
+      .map((accountId) => this.portfolio.accounts.get(accountId)!)
+      .sort((a, b) => lag(b) - lag(a));
+    for (const line of lines) {
+      if (writtenNow.length > 0 && performance.now() >= deadline) return;
+      yield {
+        kind: ACCOUNT_LINE,
+        key: line.accountId,
+        doc: JSON.stringify({ ...line, state: plainAccountState(line.state) }),
+      };
+      writtenNow.push(line);
+    }
+  }
+
+  /** Applies an event; a read model never stops on one: it is logged, skipped and counted. */
+  private applySafely(event: StoredEvent, accountOnly: boolean): void {
+    try {
+      if (!this.portfolio.apply(event.streamId, entryOf(event), accountOnly)) this.skipped += 1;
+    } catch (error) {
+      this.skipped += 1;
+      this.logger.warn(
+        { err: error, eventId: event.id, type: event.type },
+        `portfolio skipped event ${event.id} (${event.type}) it could not apply`,
+      );
+    }
+  }
 }
 
-/**
- * The lines as documents, each written out only when the store takes it: a
- * catch-up's checkpoint holds every account, and building all their texts
- * first held them all in memory at once.
- */
-function* documentsOf(
-  accounts: readonly PortfolioAccount[],
-  reps: readonly PortfolioRep[],
-): Generator<ProjectionDocument> {
-  for (const account of accounts) {
-    yield {
-      kind: 'account',
-      key: account.accountId,
-      doc: JSON.stringify({ ...account, state: plainAccountState(account.state) }),
-    };
-  }
-  for (const rep of reps) yield { kind: 'rep', key: rep.actorId, doc: JSON.stringify(rep) };
-}
+/** The kinds of the projection's documents. */
+const ACCOUNT_LINE = 'account';
+const REP_LINE = 'rep';
+/** An account's revision at the checkpoint; its line may have been written at an earlier one. */
+const ACCOUNT_REVISION = 'account-revision';

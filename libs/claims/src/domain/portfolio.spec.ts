@@ -98,4 +98,17 @@ describe('the portfolio model', () => {
     expect(portfolio.apply('account-acme', odd)).toBe(false);
     expect(portfolio.accounts.get('acme')?.events).toBe(2);
   });
+
+  it('replays an account’s events into its own line alone, leaving the rep lines as they are', () => {
+    const record = account((r) => {
+      r.add(granted('F-1', freight('O-1', null), 5000), { at: '2026-11-07T10:00:00Z' });
+    });
+    const everything = portfolioOf(['account-acme', record]);
+    const replayed = new Portfolio();
+    for (const entry of record.entries) replayed.apply('account-acme', entry, true);
+
+    expect(replayed.accounts.get('acme')).toEqual(everything.accounts.get('acme'));
+    expect(everything.reps.get('sam-sales')?.concessionsGranted).toBe(1);
+    expect(replayed.reps.size).toBe(0);
+  });
 });

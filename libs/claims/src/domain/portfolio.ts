@@ -44,6 +44,8 @@ export type PortfolioAccount = {
   specialSituations: SpecialSituationItem[];
   claims: Record<Verdict, number>;
   events: number;
+  /** The account stream's revision of the last event applied (-1 before the first). */
+  revision: number;
 };
 
 export type PortfolioRep = {
@@ -60,23 +62,43 @@ export type PortfolioRep = {
 
 const ACCOUNT_PREFIX = 'account-';
 
+const newRep = (actorId: string, role: string): PortfolioRep => ({
+  actorId,
+  role,
+  concessionsGranted: 0,
+  concessionsRefused: 0,
+  grossProfitConcededMinor: {},
+  specialSituationsGranted: 0,
+  specialSituationsRefused: 0,
+  claimsDecided: { supported: 0, contradicted: 0 },
+});
+
+/** Where a replay of one account's events puts what it would have counted for a rep: nowhere. */
+const scratchRep = (actorId: string, role: string): PortfolioRep => newRep(actorId, role);
+
 export class Portfolio {
   readonly accounts = new Map<string, PortfolioAccount>();
   readonly reps = new Map<string, PortfolioRep>();
   readonly dirtyAccounts = new Set<string>();
   readonly dirtyReps = new Set<string>();
 
-  /** Applies one event; false when it was not for this model (another stream, an unknown type). */
-  apply(streamId: string, entry: RecordEntry): boolean {
+  /**
+   * Applies one event; false when it was not for this model (another stream,
+   * an unknown type). `accountOnly` replays an account's events into its own
+   * line alone, for a line restored from an older snapshot than the rep lines.
+   */
+  apply(streamId: string, entry: RecordEntry, accountOnly = false): boolean {
     if (!streamId.startsWith(ACCOUNT_PREFIX)) return false;
     const accountId = streamId.slice(ACCOUNT_PREFIX.length);
+    const repOf = accountOnly ? scratchRep : (id: string, role: string) => this.rep(id, role);
     if (isClaimRecorded(entry)) {
       const account = this.account(accountId);
       account.claims[entry.data.verdict] = (account.claims[entry.data.verdict] ?? 0) + 1;
       account.events += 1;
+      account.revision = entry.revision;
       if (entry.data.verdict !== 'no_record') {
         for (const actorId of entry.data.decidingActorIds) {
-          const rep = this.rep(actorId, this.reps.get(actorId)?.role ?? 'unknown');
+          const rep = repOf(actorId, this.reps.get(actorId)?.role ?? 'unknown');
           rep.claimsDecided[entry.data.verdict] += 1;
         }
       }
@@ -88,6 +110,7 @@ export class Portfolio {
     const before = account.state;
     account.state = evolveAccount(account.state, event);
     account.events += 1;
+    account.revision = entry.revision;
     const actor = entry.actor;
     const ownerId = before.status === 'open' ? before.ownerId : '';
     switch (event.type) {
@@ -99,7 +122,7 @@ export class Portfolio {
         account.orderActors[event.data.orderId] = actor.id;
         break;
       case 'ConcessionGranted': {
-        const rep = this.rep(actor.id, actor.role);
+        const rep = repOf(actor.id, actor.role);
         rep.concessionsGranted += 1;
         const impact = event.data.grossProfitImpact;
         rep.grossProfitConcededMinor[impact.currency] =
@@ -120,10 +143,10 @@ export class Portfolio {
         break;
       }
       case 'ConcessionRefused':
-        this.rep(actor.id, actor.role).concessionsRefused += 1;
+        repOf(actor.id, actor.role).concessionsRefused += 1;
         break;
       case 'SpecialSituationGranted':
-        this.rep(actor.id, actor.role).specialSituationsGranted += 1;
+        repOf(actor.id, actor.role).specialSituationsGranted += 1;
         account.specialSituations.push({
           id: event.data.situationId,
           source: 'special-situation',
@@ -136,7 +159,7 @@ export class Portfolio {
         });
         break;
       case 'SpecialSituationRefused':
-        this.rep(actor.id, actor.role).specialSituationsRefused += 1;
+        repOf(actor.id, actor.role).specialSituationsRefused += 1;
         break;
       default:
         break;
@@ -155,6 +178,7 @@ export class Portfolio {
         specialSituations: [],
         claims: { supported: 0, contradicted: 0, no_record: 0 },
         events: 0,
+        revision: -1,
       };
       this.accounts.set(accountId, account);
     }
@@ -165,16 +189,7 @@ export class Portfolio {
   private rep(actorId: string, role: string): PortfolioRep {
     let rep = this.reps.get(actorId);
     if (rep === undefined) {
-      rep = {
-        actorId,
-        role,
-        concessionsGranted: 0,
-        concessionsRefused: 0,
-        grossProfitConcededMinor: {},
-        specialSituationsGranted: 0,
-        specialSituationsRefused: 0,
-        claimsDecided: { supported: 0, contradicted: 0 },
-      };
+      rep = newRep(actorId, role);
       this.reps.set(actorId, rep);
     } else if (role !== 'unknown') {
       rep.role = role;
