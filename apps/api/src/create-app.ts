@@ -7,6 +7,7 @@ import {
   type AppConfig,
   PinoNestLogger,
   ProblemDetailsFilter,
+  RequestLogController,
   createRootLogger,
   createValidationPipe,
 } from '@onrecord/platform';
@@ -36,6 +37,7 @@ export async function createApp(
   const logger = options.logger ?? createRootLogger(config.logLevel);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    logController: new RequestLogController(config.requestLogLevel),
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {

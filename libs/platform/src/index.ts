@@ -29,6 +29,7 @@ export {
   type RememberedResponse,
 } from './application/idempotency.js';
 export { createValidationPipe, toPlain } from './http/validation.pipe.js';
+export { RequestLogController, type RequestLogLevel } from './http/request-log.js';
 export {
   CommandHandler,
   type CommandRequest,

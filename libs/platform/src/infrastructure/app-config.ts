@@ -1,5 +1,11 @@
 import { resolve } from 'node:path';
 import { type StoreConfig, parseStoreConfig } from '@onrecord/event-store';
+import {
+  DEFAULT_REQUEST_LOG_LEVEL,
+  REQUEST_LOG_LEVELS,
+  type RequestLogLevel,
+  isRequestLogLevel,
+} from '../http/request-log.js';
 
 /** Everything the API reads from its environment, parsed once at start. */
 export interface AppConfig {
@@ -8,6 +14,8 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly store: StoreConfig;
   readonly logLevel: string;
+  /** Level of the two lines Fastify writes per request (ONRECORD_REQUEST_LOG_LEVEL). */
+  readonly requestLogLevel: RequestLogLevel;
   /** Largest accepted request body, in bytes. */
   readonly bodyLimit: number;
   /** Manager key to create on first start instead of a random one. */
@@ -40,6 +48,17 @@ function integer(
   return value;
 }
 
+function requestLogLevel(env: NodeJS.ProcessEnv): RequestLogLevel {
+  const raw = env['ONRECORD_REQUEST_LOG_LEVEL'];
+  if (raw === undefined || raw === '') return DEFAULT_REQUEST_LOG_LEVEL;
+  if (!isRequestLogLevel(raw)) {
+    throw new ConfigError(
+      `ONRECORD_REQUEST_LOG_LEVEL=${raw} must be one of ${REQUEST_LOG_LEVELS.join(', ')}`,
+    );
+  }
+  return raw;
+}
+
 export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env['ONRECORD_DATA_DIR'] || './data');
   let store: StoreConfig;
@@ -54,6 +73,7 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     store,
     logLevel: env['LOG_LEVEL'] || 'info',
+    requestLogLevel: requestLogLevel(env),
     bodyLimit: integer(env, 'ONRECORD_BODY_LIMIT', DEFAULT_BODY_LIMIT, 1024, 16 * 1024 * 1024),
     bootstrapKey: env['ONRECORD_BOOTSTRAP_KEY'] || undefined,
     env: { ...env },
