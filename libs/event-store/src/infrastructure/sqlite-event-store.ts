@@ -36,7 +36,9 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 import { CatchUpSubscription, CommitSignal } from './catch-up-subscription.js';
-import { settle } from './read-helpers.js';
+import { matchesFilter, settle } from './read-helpers.js';
+import { type RecentPage, RecentEvents } from './recent-events.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Largest number of appends committed in one transaction (one fsync). */
 const MAX_GROUP = 512;
@@ -120,6 +122,8 @@ export class SqliteEventStore extends EventStore {
   private drained: Promise<void> = Promise.resolve();
   private markDrained: () => void = () => undefined;
   private closed = false;
+  /** Null for ':memory:', which no second connection can open. */
+  private readonly checkpointer: WalCheckpointer | null;
   /** Read statements by SQL text: preparing one per page was measurable on small pages. */
   private readonly readStatements = new Map<
     string,
@@ -146,6 +150,8 @@ export class SqliteEventStore extends EventStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    this.checkpointer =
+      options.file === ':memory:' ? null : new WalCheckpointer(this.db, options.file);
     this.statements = {
       head: this.db.prepare('SELECT revision, hash FROM streams WHERE stream_id = ?'),
       byId: this.db
@@ -199,19 +205,21 @@ export class SqliteEventStore extends EventStore {
     const recordedAt = this.clock.now().toISOString();
     const heads = new Map<string, StreamHead | null>();
     const written = new Map<string, StoredEvent>();
+    const sizes = new Map<StoredEvent, number>();
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const pending of group) {
         try {
           outcomes.push({
             ok: true,
-            result: this.applyInGroup(pending, recordedAt, heads, written),
+            result: this.applyInGroup(pending, recordedAt, heads, written, sizes),
           });
         } catch (error) {
           outcomes.push({ ok: false, error });
         }
       }
       this.db.exec('COMMIT');
+      this.checkpointer?.committed();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const pending of group) pending.reject(error);
@@ -223,7 +231,7 @@ export class SqliteEventStore extends EventStore {
       if (outcome.ok) pending.resolve(outcome.result);
       else pending.reject(outcome.error);
     });
-    if (written.size > 0) this.signal.notify();
+    if (written.size > 0) this.published(written.values(), (event) => sizes.get(event) ?? 0);
     this.afterFlush();
   }
 
@@ -246,6 +254,7 @@ export class SqliteEventStore extends EventStore {
     recordedAt: string,
     heads: Map<string, StreamHead | null>,
     written: Map<string, StoredEvent>,
+    sizes: Map<StoredEvent, number>,
   ): AppendResult {
     const { streamId, events, prepared, expected } = pending;
     const known = new Map<string, StoredEvent>();
@@ -263,14 +272,16 @@ export class SqliteEventStore extends EventStore {
 
     const chained = chainEvents(streamId, prepared, head, recordedAt, () => sequencePosition(0));
     const stored = chained.map((event, i) => {
+      const data = JSON.stringify(event.data);
+      const { metadataJson } = prepared[i]!;
       const info = this.statements.insert.run(
         event.id,
         streamId,
         event.revision,
         event.type,
         event.schemaVersion,
-        JSON.stringify(event.data),
-        prepared[i]!.metadataJson,
+        data,
+        metadataJson,
         recordedAt,
         event.prevHash,
         event.hash,
@@ -280,6 +291,7 @@ export class SqliteEventStore extends EventStore {
         position: sequencePosition(info.lastInsertRowid),
       };
       written.set(event.id, withPosition);
+      sizes.set(withPosition, data.length + metadataJson.length);
       return withPosition;
     });
     const tail = stored[stored.length - 1]!;
@@ -395,11 +407,61 @@ export class SqliteEventStore extends EventStore {
     return this.select(sql, params, max).map(toStoredEvent);
   }
 
+  /**
+   * The last committed events, shared by every live subscription: without
+   * it each subscription read, parsed and filtered every new event from the
+   * file itself, and a hundred live streams cost a hundred queries per commit.
+   * The first read checks it against the file (see `recentAfter`).
+   */
+  private readonly recent = new RecentEvents(0);
+  /** PRAGMA data_version when the window was last checked against the file; null before the first check. */
+  private checkedVersion: number | null = null;
+  private checkedThisTurn = false;
+  private dataVersion: Database.Statement<[], number> | null = null;
+
+  /** Called once a group's transaction has committed, with its events in position order. */
+  private published(
+    committed: Iterable<StoredEvent>,
+    sizeOf: (event: StoredEvent) => number,
+  ): void {
+    this.recent.add(committed, sizeOf);
+    this.signal.notify();
+  }
+
+  /**
+   * Reads after `position` from the window of recent events, or null when it
+   * cannot answer. Another connection (a second process, the CLI) may write
+   * to the same file, and its events reach the window only as a gap before
+   * this store's next commit; so, once per turn of the event loop, the window
+   * is checked against the file: when anyone else committed since the last
+   * check (PRAGMA data_version moved) and the file's head is not the
+   * window's, the window restarts after that head.
+   */
+  private recentAfter(
+    position: number,
+    max: number,
+    matches: (event: StoredEvent) => boolean,
+  ): RecentPage | null {
+    if (!this.checkedThisTurn) {
+      this.checkedThisTurn = true;
+      setImmediate(() => (this.checkedThisTurn = false));
+      this.dataVersion ??= this.db.prepare<[], number>('PRAGMA data_version').pluck();
+      const version = this.dataVersion.get()!;
+      if (version !== this.checkedVersion) {
+        this.checkedVersion = version;
+        const head = this.statements.lastPosition.get()?.position ?? 0;
+        if (head !== this.recent.last) this.recent.restartAfter(head);
+      }
+    }
+    return this.recent.read(position, max, matches);
+  }
+
   subscribeToAll(options: SubscribeToAllOptions = {}): Subscription {
     const from = options.fromPosition ?? 'start';
     const filter = options.filter;
     const filtered =
       (filter?.streamPrefixes?.length ?? 0) > 0 || (filter?.eventTypes?.length ?? 0) > 0;
+    const matches = (event: StoredEvent) => matchesFilter(event, filter);
     /**
      * How far a filtered subscription has looked, matching or not. Its cursor
      * only moves on the events it delivers, so without this every commit
@@ -421,11 +483,16 @@ export class SqliteEventStore extends EventStore {
         readAfter: (cursor, max) =>
           settle(() => {
             const after = Math.max(cursor ? Number(cursor.commit) : 0, scanned);
+            const recent = this.recentAfter(after, max, matches);
+            if (recent) {
+              scanned = recent.scannedTo;
+              return recent.events;
+            }
             if (!filtered) return this.selectAll('>', after, 'forwards', max, undefined);
-            const { head, events } = this.scanAfter(after, max, filter);
-            // A short page saw every event up to the head of its snapshot.
-            scanned =
-              events.length < max ? head : Number(events[events.length - 1]!.position.commit);
+            const { head, events } = this.withHead(() =>
+              this.selectAll('>', after, 'forwards', max, filter),
+            );
+            scanned = scannedAfter(head, events, max);
             return events;
           }),
         cursorOf: (event) => event.position,
@@ -434,20 +501,23 @@ export class SqliteEventStore extends EventStore {
     );
   }
 
-  /** One consistent snapshot: the head position and the matching events after `after`. */
-  private scanAfter(
-    after: number,
-    max: number,
-    filter: AllFilter | undefined,
-  ): { head: number; events: StoredEvent[] } {
+  /** One consistent snapshot: the head position and what `read` returns. */
+  private withHead(read: () => StoredEvent[]): { head: number; events: StoredEvent[] } {
     return this.db.transaction(() => ({
       head: this.statements.lastPosition.get()?.position ?? 0,
-      events: this.selectAll('>', after, 'forwards', max, filter),
+      events: read(),
     }))();
   }
 
   subscribeToStream(streamId: string, options: SubscribeToStreamOptions = {}): Subscription {
     const from = options.fromRevision ?? 'start';
+    const inStream = (event: StoredEvent) => event.streamId === streamId;
+    /**
+     * The position up to which every event of the stream has been delivered
+     * (null until the first read): the cursor is a revision, and the window
+     * of recent events is searched by position.
+     */
+    let scanned: number | null = null;
     return new CatchUpSubscription<number>(
       {
         initialCursor: () =>
@@ -459,7 +529,18 @@ export class SqliteEventStore extends EventStore {
                 : from,
           ),
         readAfter: (cursor, max) =>
-          settle(() => this.streamPage('forwards', streamId, (cursor ?? -1) + 1, max)),
+          settle(() => {
+            const recent = scanned === null ? null : this.recentAfter(scanned, max, inStream);
+            if (recent) {
+              scanned = recent.scannedTo;
+              return recent.events;
+            }
+            const { head, events } = this.withHead(() =>
+              this.streamPage('forwards', streamId, (cursor ?? -1) + 1, max),
+            );
+            scanned = scannedAfter(head, events, max);
+            return events;
+          }),
         cursorOf: (event) => event.revision,
       },
       this.signal,
@@ -480,8 +561,14 @@ export class SqliteEventStore extends EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.drained;
+    await this.checkpointer?.stop();
     this.db.close();
   }
+}
+
+/** A short page saw every event up to the head of its snapshot; a full one, up to its last event. */
+function scannedAfter(head: number, events: readonly StoredEvent[], max: number): number {
+  return events.length < max ? head : Number(events[events.length - 1]!.position.commit);
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
