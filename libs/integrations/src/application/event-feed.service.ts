@@ -74,6 +74,8 @@ export function feedEventOf(event: StoredEvent): FeedEvent | null {
  */
 @Injectable()
 export class EventFeed {
+  private readonly feedEvents = new WeakMap<StoredEvent, FeedEvent | null>();
+
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(FEED_OPTIONS) private readonly options: FeedOptions,
@@ -112,6 +114,7 @@ export class EventFeed {
   }
 
   subscribe(filter: EventFilter, start: StreamStart): FeedSubscription {
+    const published = (event: StoredEvent) => this.published(event);
     const subscription = this.store.subscribeToAll({
       fromPosition:
         start.kind === 'start' ? 'start' : start.kind === 'now' ? 'end' : start.position,
@@ -125,11 +128,24 @@ export class EventFeed {
             yield item;
             continue;
           }
-          const feed = feedEventOf(item.event);
+          const feed = published(item.event);
           if (feed && matchesFilter(filter, feed)) yield { kind: 'event', feed };
         }
       },
     };
+  }
+
+  /**
+   * feedEventOf, once per StoredEvent object: the embedded store hands the
+   * same object to every live subscription, so a hundred streams make one.
+   */
+  private published(event: StoredEvent): FeedEvent | null {
+    let feed = this.feedEvents.get(event);
+    if (feed === undefined) {
+      feed = feedEventOf(event);
+      this.feedEvents.set(event, feed);
+    }
+    return feed;
   }
 
   cloudEvent(feed: FeedEvent): CloudEventJson {

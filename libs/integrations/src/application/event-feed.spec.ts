@@ -1,5 +1,12 @@
-import type { StoredEvent } from '@onrecord/event-store';
-import { feedEventOf } from './event-feed.service.js';
+import { InMemoryEventStore, type StoredEvent } from '@onrecord/event-store';
+import { MATCH_EVERYTHING } from '../domain/event-filter.js';
+import { record } from '../testing/integrations-test-kit.js';
+import {
+  EventFeed,
+  type FeedEvent,
+  type FeedSubscription,
+  feedEventOf,
+} from './event-feed.service.js';
 
 function storedIn(streamId: string, type = 'PromiseMade'): StoredEvent {
   return {
@@ -44,3 +51,28 @@ describe('what the integration feed publishes', () => {
     }
   });
 });
+
+describe('the integration feed over the store', () => {
+  it('given two subscriptions, hands both the same published event, made once', async () => {
+    const store = new InMemoryEventStore();
+    const feed = new EventFeed(store, { source: 'urn:test' });
+    const first = feed.subscribe(MATCH_EVERYTHING, { kind: 'start' });
+    const second = feed.subscribe(MATCH_EVERYTHING, { kind: 'start' });
+    await record(store, 'acme', 'PromiseMade');
+
+    const [a, b] = await Promise.all([firstEventOf(first), firstEventOf(second)]);
+
+    expect(a).toBe(b);
+    expect(a).toMatchObject({ kind: 'account', accountId: 'acme', type: 'PromiseMade' });
+    await store.close();
+  });
+});
+
+async function firstEventOf(subscription: FeedSubscription): Promise<FeedEvent> {
+  try {
+    for await (const item of subscription) if (item.kind === 'event') return item.feed;
+    throw new Error('the feed ended without an event');
+  } finally {
+    await subscription.close();
+  }
+}

@@ -17,9 +17,9 @@ class ManualSink implements StreamSink {
 
   constructor(private readonly blocking: boolean) {}
 
-  write(frame: string): Promise<boolean> {
+  write(frame: string | Buffer): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    this.frames.push(frame);
+    this.frames.push(frame.toString());
     if (!this.blocking) return Promise.resolve(true);
     return new Promise((resolve) => (this.release = resolve));
   }
@@ -119,6 +119,40 @@ describe('live streams', () => {
     first.disconnect();
     await firstDone;
     expect(() => streams.reserve().release()).not.toThrow();
+  });
+
+  it('given several streams sending the same events, makes each event frame once and sends every stream the same bytes', async () => {
+    const feed = new EventFeed(store, { source: 'urn:test' });
+    const made: string[] = [];
+    const cloudEventOf = feed.cloudEvent.bind(feed);
+    feed.cloudEvent = (event) => {
+      made.push(event.position);
+      return cloudEventOf(event);
+    };
+    streams = new LiveStreamsService(feed, new SystemClock(), { ...options, maxStreams: 3 });
+    const sinks = [new ManualSink(false), new ManualSink(false), new ManualSink(false)];
+    const narrow = { ...request, filter: { ...MATCH_EVERYTHING, types: ['PromiseKept'] } };
+    const done = [
+      streams.serve(sinks[0]!, request, streams.reserve()),
+      streams.serve(sinks[1]!, request, streams.reserve()),
+      streams.serve(sinks[2]!, narrow, streams.reserve()),
+    ];
+    await waitFor('all streams live', () =>
+      sinks.every((sink) => sink.frames.some((f) => f.startsWith('event: caught-up'))),
+    );
+
+    await record(store, 'acme', 'PromiseMade', 'PromiseKept', 'OrderPlaced');
+    await waitFor('every event on both wide streams', () =>
+      sinks.slice(0, 2).every((sink) => sink.events().length === 3),
+    );
+    await waitFor('the kept promise on the narrow stream', () => sinks[2]!.events().length === 1);
+
+    expect(made).toHaveLength(3);
+    expect(sinks[1]!.events()).toEqual(sinks[0]!.events());
+    expect(sinks[2]!.events()).toEqual([sinks[0]!.events()[1]]);
+    expect(sinks[0]!.events()[1]).toContain('"type":"com.onrecord.account.PromiseKept.v1"');
+    for (const sink of sinks) sink.disconnect();
+    await Promise.all(done);
   });
 
   it('on shutdown, ends every open stream and waits for them', async () => {

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '@onrecord/kernel';
-import { formatPosition } from '@onrecord/event-store';
+import { type StoredEvent, formatPosition } from '@onrecord/event-store';
 import type { EventFilter } from '../domain/event-filter.js';
 import { StreamsClosingError, TooManyStreamsError } from '../domain/integrations.errors.js';
 import { sseComment, sseEvent, sseRetry } from '../domain/server-sent-events.js';
 import type { StreamStart } from '../domain/stream-start.js';
-import { EventFeed } from './event-feed.service.js';
+import { EventFeed, type FeedEvent } from './event-feed.service.js';
 
 /**
  * Where a live stream's frames go (the HTTP response). `write` resolves once
@@ -14,8 +14,12 @@ import { EventFeed } from './event-feed.service.js';
  * the loop pulls the next event from the store only after that.
  */
 export interface StreamSink {
-  /** Resolves true when the frame is handed over and the sink has room again; false once the client is gone. */
-  write(frame: string): Promise<boolean>;
+  /**
+   * Resolves true when the frame is handed over and the sink has room again;
+   * false once the client is gone. Event frames come as UTF-8 bytes, encoded
+   * once for every stream that sends them.
+   */
+  write(frame: string | Buffer): Promise<boolean>;
   /** Writes a keep-alive only if it fits without waiting; a full sink needs no heartbeat. */
   heartbeat(frame: string): void;
   /** Ends the stream (shutdown, or the feed ended). */
@@ -87,6 +91,14 @@ export interface StreamSlot {
 export class LiveStreamsService implements OnModuleDestroy {
   private readonly logger = new Logger('LiveStreams');
   private readonly open = new Map<string, OpenStream>();
+  /**
+   * Each event's frame, made once for every stream that sends it: nothing in
+   * it depends on the stream (the id is the event's position, the source is
+   * the server's). The embedded store hands the same StoredEvent to every
+   * live subscription, so a hundred streams cost one CloudEvent and one
+   * JSON.stringify per event instead of a hundred.
+   */
+  private readonly frames = new WeakMap<StoredEvent, Buffer>();
   private reserved = 0;
   private shuttingDown = false;
 
@@ -157,6 +169,17 @@ export class LiveStreamsService implements OnModuleDestroy {
     await Promise.all(streams.map((stream) => stream.done));
   }
 
+  private frameOf(feed: FeedEvent): Buffer {
+    let frame = this.frames.get(feed.event);
+    if (frame === undefined) {
+      frame = Buffer.from(
+        sseEvent({ id: feed.position, data: JSON.stringify(this.feed.cloudEvent(feed)) }),
+      );
+      this.frames.set(feed.event, frame);
+    }
+    return frame;
+  }
+
   private async pump(stream: OpenStream): Promise<void> {
     const { sink, request } = stream;
     const subscription = this.feed.subscribe(request.filter, request.start);
@@ -170,7 +193,7 @@ export class LiveStreamsService implements OnModuleDestroy {
       if (!(await sink.write(sseRetry(this.options.retryMs) + sseComment('connected')))) return;
       for await (const item of subscription) {
         if (sink.closed) break;
-        let frame: string;
+        let frame: string | Buffer;
         if (item.kind === 'caught-up') {
           stream.phase = 'live';
           frame = sseEvent({
@@ -178,10 +201,7 @@ export class LiveStreamsService implements OnModuleDestroy {
             data: JSON.stringify({ lastEventId: stream.lastEventId }),
           });
         } else {
-          frame = sseEvent({
-            id: item.feed.position,
-            data: JSON.stringify(this.feed.cloudEvent(item.feed)),
-          });
+          frame = this.frameOf(item.feed);
           stream.lastEventId = item.feed.position;
           stream.delivered += 1;
         }
