@@ -8,9 +8,8 @@ import {
   evolveAccount,
   initialAccountState,
 } from '@onrecord/commitments';
-import { AccountIndex } from '../domain/account-index.js';
 import { type AccountView, buildAccountView } from '../domain/account-view.js';
-import { type RecordClock, clockDifference, visibleAt } from '../domain/as-of.js';
+import type { RecordClock } from '../domain/as-of.js';
 import { accountEventOf } from '../domain/record-entry.js';
 import { decisionOf, policyExcerpt, stateSummary } from '../domain/replay.js';
 import { type TimelineQuery, timelinePage } from '../domain/timeline.js';
@@ -129,16 +128,15 @@ export class AccountViewsService {
     const atMs = Date.parse(asOf);
     if (atMs > now.getTime()) throw new AsOfInFutureError(asOf, now.toISOString());
     const index = await this.records.readable(accountId, caller);
-    const all = [...index.entries()].map((i) => i.entry);
-    const then = AccountIndex.of(visibleAt(all, atMs, clock));
+    const then = index.asOf(atMs, clock);
     const policy = await this.presenter.policyAt(new Date(atMs));
-    const state = then.openState;
-    const difference = clockDifference(all, atMs);
+    const state = then.state.status === 'open' ? then.state : null;
+    const difference = index.clocksDifferAt(atMs);
     return {
       accountId,
       asOf: new Date(atMs).toISOString(),
       clock,
-      events: then.size,
+      events: then.events,
       account: state === null ? null : buildAccountView(state, then.facts, policy, dayOf(atMs)),
       clocksDiffer: {
         saidButNotYetRecorded: difference.saidNotYetRecorded.map((e) =>

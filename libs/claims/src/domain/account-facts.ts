@@ -121,6 +121,17 @@ export type AssignmentLine = Said & {
   readonly serviceRepIds: readonly string[];
 };
 
+/**
+ * Where the facts stood after some of their entries: the length of each list
+ * and who worked the account then. Cheap to keep (a few numbers), and enough
+ * to take the facts back there with `upTo`, because every list only grows.
+ */
+export type FactsMark = {
+  readonly lengths: readonly number[];
+  readonly opened: AccountFacts['opened'];
+  readonly current: AccountFacts['current'];
+};
+
 export class AccountFacts {
   readonly promises = new Map<string, PromiseLine>();
   readonly terms: TermsLine[] = [];
@@ -147,6 +158,55 @@ export class AccountFacts {
    */
   private readonly termsInEffect: TermsLine[] = [];
   private readonly termsInEffectByContext = new Map<string, TermsLine[]>();
+  /** How many of `terms` the two lists above have taken: they catch up when first asked, as views never ask. */
+  private termsSorted = 0;
+  /** Every PromiseMade line and every assignment, in the order taken in: `promises` and `assignments` are derived from them. */
+  private readonly promiseLog: PromiseLine[] = [];
+  private readonly assignmentLog: AssignmentLine[] = [];
+
+  /** The lists that only ever grow, in the order a FactsMark's lengths follow. */
+  private logs(): unknown[][] {
+    return [
+      this.terms,
+      this.concessions,
+      this.specialSituations,
+      this.rushes,
+      this.corrections,
+      this.claims,
+      this.leadTimes,
+      this.expectations,
+      this.promiseLog,
+      this.assignmentLog,
+    ];
+  }
+
+  mark(): FactsMark {
+    return {
+      lengths: this.logs().map((log) => log.length),
+      opened: this.opened,
+      current: this.current,
+    };
+  }
+
+  /**
+   * The facts as they stood at `mark` (taken from these facts, or from facts
+   * these have grown from): a new object that shares the lines and can take
+   * more entries without changing these.
+   */
+  upTo(mark: FactsMark): AccountFacts {
+    const facts = new AccountFacts();
+    const from = this.logs();
+    facts.logs().forEach((log, i) => {
+      const source = from[i]!;
+      const length = mark.lengths[i]!;
+      for (let at = 0; at < length; at++) log.push(source[at]);
+    });
+    facts.opened = mark.opened;
+    facts.current = mark.current;
+    for (const line of facts.promiseLog) facts.promises.set(line.promiseId, line);
+    for (const line of facts.assignmentLog) insertByOccurred(facts.assignments, line);
+    return facts;
+  }
 
   add(entry: RecordEntry): void {
     const said: Said = {
@@ -195,13 +255,15 @@ export class AccountFacts {
         return;
       case 'PromiseMade': {
         const { promiseId, category, text, dueDate, scope } = event.data;
-        this.promises.set(promiseId, { ...said, promiseId, category, text, dueDate, scope });
+        const line: PromiseLine = { ...said, promiseId, category, text, dueDate, scope };
+        this.promiseLog.push(line);
+        this.promises.set(promiseId, line);
         return;
       }
       case 'PaymentTermsStated':
       case 'PaymentTermsRefused': {
         const d = event.data;
-        this.addTerms({
+        this.terms.push({
           ...said,
           outcome: event.type === 'PaymentTermsStated' ? 'stated' : 'refused',
           netDays: d.netDays,
@@ -230,7 +292,7 @@ export class AccountFacts {
           rebateBps: d.request.kind === 'rebate' ? d.request.rebateBps : null,
         });
         if (d.request.kind === 'extended_terms') {
-          this.addTerms({
+          this.terms.push({
             ...said,
             outcome: 'granted',
             netDays: d.request.netDays,
@@ -272,7 +334,7 @@ export class AccountFacts {
           rebateBps: d.request.kind === 'rebate' ? d.request.rebateBps : null,
         });
         if (d.request.kind === 'extended_terms') {
-          this.addTerms({
+          this.terms.push({
             ...said,
             outcome: 'concession-refused',
             netDays: d.request.netDays,
@@ -357,8 +419,7 @@ export class AccountFacts {
     }
   }
 
-  private addTerms(line: TermsLine): void {
-    this.terms.push(line);
+  private putInEffect(line: TermsLine): void {
     if (line.outcome !== 'stated' && line.outcome !== 'granted') return;
     insertByOccurred(this.termsInEffect, line);
     const key = contextKey(line.context);
@@ -373,6 +434,8 @@ export class AccountFacts {
    * account (verbal, or a context without a reference).
    */
   termsInForceAt(ms: number, scope: { kind: string; id: string } | null = null): TermsLine | null {
+    for (; this.termsSorted < this.terms.length; this.termsSorted++)
+      this.putInEffect(this.terms[this.termsSorted]!);
     if (scope === null) return lastAtOrBefore(this.termsInEffect, ms);
     const candidates = [
       lastAtOrBefore(this.termsInEffectByContext.get('verbal') ?? [], ms),
@@ -393,10 +456,9 @@ export class AccountFacts {
     serviceRepIds: readonly string[],
   ): void {
     const line: AssignmentLine = { ...said, occurredAtMs, ownerId, serviceRepIds };
+    this.assignmentLog.push(line);
     // Kept in occurred order: a reassignment recorded late still took effect when it was said.
-    let at = this.assignments.length;
-    while (at > 0 && this.assignments[at - 1]!.occurredAtMs > occurredAtMs) at -= 1;
-    this.assignments.splice(at, 0, line);
+    insertByOccurred(this.assignments, line);
   }
 
   /** Who worked the account at `ms` on the occurred clock; null before it was opened. */

@@ -5,6 +5,8 @@ import {
   initialAccountState,
 } from '@onrecord/commitments';
 import { AccountFacts } from './account-facts.js';
+import { type ClockDifference, ClockDifferences, type RecordClock } from './as-of.js';
+import { type AccountThen, ClockHistory } from './as-of-checkpoints.js';
 import type { ClaimCategory, ClaimScope } from './claim.js';
 import { type EntryFacets, facetsOf, scopeKey } from './event-facets.js';
 import { type RecordEntry, accountEventOf } from './record-entry.js';
@@ -31,8 +33,8 @@ function push<K>(map: Map<K, number[]>, key: K, at: number): void {
  * incrementally — `add` takes each new entry once (by id), so a long history
  * is indexed as it grows instead of rescanned per question.
  *
- * The same class folds an as-of view: give it the entries visible on a clock
- * at a time, in that clock's order.
+ * It also answers as-of views (`asOf`) from checkpoints kept along each
+ * clock, without indexing the entries again.
  */
 export class AccountIndex {
   private readonly list: IndexedEntry[] = [];
@@ -53,6 +55,9 @@ export class AccountIndex {
   private foldedCount = 0;
   private highest = -1;
   readonly facts = new AccountFacts();
+  /** Each clock's checkpoints, made on the first as-of on that clock. */
+  private readonly histories = new Map<RecordClock, ClockHistory>();
+  private differences: ClockDifferences | null = null;
 
   static of(entries: Iterable<RecordEntry>): AccountIndex {
     const index = new AccountIndex();
@@ -138,6 +143,28 @@ export class AccountIndex {
     this.remember(entry, scopes, at);
 
     this.facts.add(entry);
+    for (const history of this.histories.values()) history.add(entry);
+    this.differences?.add(entry);
+  }
+
+  /** Where the clocks disagree at `atMs`, over every entry taken in. */
+  clocksDifferAt(atMs: number): ClockDifference {
+    if (this.differences === null) {
+      this.differences = new ClockDifferences();
+      for (const { entry } of this.list) this.differences.add(entry);
+    }
+    return this.differences.at(atMs);
+  }
+
+  /** The account as it stood at `atMs` on `clock`: what was visible then, folded. */
+  asOf(atMs: number, clock: RecordClock): AccountThen {
+    let history = this.histories.get(clock);
+    if (history === undefined) {
+      history = new ClockHistory(clock);
+      for (const { entry } of this.list) history.add(entry);
+      this.histories.set(clock, history);
+    }
+    return history.at(atMs);
   }
 
   private inheritedScopes(entry: RecordEntry): readonly ClaimScope[] {

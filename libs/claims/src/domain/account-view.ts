@@ -63,9 +63,13 @@ export type AccountView = {
   paymentTerms: {
     /** The latest terms stated or granted, in any context. */
     inForce: TermsLine | null;
-    /** The latest word per context (verbal, each quote, order, contract). */
+    /** The latest word per context (verbal, each quote, order, contract), newest first. */
     byContext: TermsLine[];
+    /** Contexts with terms in force, listed or not; the timeline (`category=payment-terms`, `scope`) has any one's history. */
+    contexts: number;
     refused: TermsLine[];
+    /** Refusals, listed or not. */
+    refusedCount: number;
   };
   promises: {
     open: PromiseView[];
@@ -156,17 +160,36 @@ function recent<T>(list: readonly T[]): T[] {
   return list.slice(-VIEW_LIST_LIMIT).reverse();
 }
 
+/** The newest VIEW_LIST_LIMIT of `list` that `keep` accepts, newest first: read from the end, stopping there, so the rest of a long history is not read. */
+function recentWhere<T>(list: readonly T[], keep: (item: T) => boolean): T[] {
+  const items: T[] = [];
+  for (let at = list.length - 1; at >= 0 && items.length < VIEW_LIST_LIMIT; at--) {
+    const item = list[at]!;
+    if (keep(item)) items.push(item);
+  }
+  return items;
+}
+
+const isTermsRefusal = (line: TermsLine): boolean =>
+  line.outcome === 'refused' || line.outcome === 'concession-refused';
+
 const ON_TIME_METRIC = /on.?time/i;
 
-function latestByContext(terms: readonly TermsLine[]): TermsLine[] {
+/** The latest terms put in force per context, newest first, and how many terms were refused. */
+function termsSummary(terms: readonly TermsLine[]): { byContext: TermsLine[]; refused: number } {
   const latest = new Map<string, TermsLine>();
+  let refused = 0;
   for (const line of terms) {
+    if (isTermsRefusal(line)) refused += 1;
     if (line.outcome !== 'stated' && line.outcome !== 'granted') continue;
     const key = `${line.context.kind}:${line.context.referenceId ?? ''}`;
     const current = latest.get(key);
     if (current === undefined || line.occurredAtMs >= current.occurredAtMs) latest.set(key, line);
   }
-  return [...latest.values()].sort((a, b) => b.occurredAtMs - a.occurredAtMs);
+  return {
+    byContext: [...latest.values()].sort((a, b) => b.occurredAtMs - a.occurredAtMs),
+    refused,
+  };
 }
 
 export function buildAccountView(
@@ -175,11 +198,11 @@ export function buildAccountView(
   policy: PublishedPolicy | null,
   today: IsoDate,
 ): AccountView {
-  const promiseViews: PromiseView[] = [...facts.promises.values()].map((line) => ({
-    ...line,
-    status: state.promises[line.promiseId]?.status ?? 'open',
-  }));
-  const open = promiseViews.filter((p) => p.status === 'open');
+  const open: PromiseView[] = [];
+  for (const line of facts.promises.values()) {
+    const status = state.promises[line.promiseId]?.status ?? 'open';
+    if (status === 'open') open.push({ ...line, status });
+  }
   const soon = addDays(today, DUE_SOON_DAYS);
   const summary = promiseSummary(state, today);
   let keptOnTime = 0;
@@ -231,9 +254,9 @@ export function buildAccountView(
       entitlements: reached.entitlements,
       policyVersion: policy.version,
     };
-    const granted = facts.concessions
-      .filter((c) => c.outcome === 'granted' && c.rebateBps !== null)
-      .reduce((best, c) => Math.max(best, c.rebateBps ?? 0), 0);
+    let granted = 0;
+    for (const c of facts.concessions)
+      if (c.outcome === 'granted' && c.rebateBps !== null) granted = Math.max(granted, c.rebateBps);
     const rateBps = Math.max(reached.entitlements.rebateBps, granted);
     rebate = {
       rateBps,
@@ -246,6 +269,7 @@ export function buildAccountView(
     };
   }
 
+  const terms = termsSummary(facts.terms);
   const current = facts.assignments.at(-1);
   return {
     accountId: state.accountId,
@@ -264,11 +288,11 @@ export function buildAccountView(
     },
     tier,
     paymentTerms: {
-      inForce: latestByContext(facts.terms)[0] ?? null,
-      byContext: latestByContext(facts.terms),
-      refused: recent(
-        facts.terms.filter((t) => t.outcome === 'refused' || t.outcome === 'concession-refused'),
-      ),
+      inForce: terms.byContext[0] ?? null,
+      byContext: terms.byContext.slice(0, VIEW_LIST_LIMIT),
+      contexts: terms.byContext.length,
+      refused: recentWhere(facts.terms, isTermsRefusal),
+      refusedCount: terms.refused,
     },
     promises: {
       open: recent(open),
@@ -285,8 +309,8 @@ export function buildAccountView(
       },
     },
     concessions: {
-      granted: recent(facts.concessions.filter((c) => c.outcome === 'granted')),
-      refused: recent(facts.concessions.filter((c) => c.outcome === 'refused')),
+      granted: recentWhere(facts.concessions, (c) => c.outcome === 'granted'),
+      refused: recentWhere(facts.concessions, (c) => c.outcome === 'refused'),
       grossProfitConcededMinor: state.grossProfitConcededMinor,
       grossProfitErosionBps: erosion,
     },
@@ -331,8 +355,8 @@ export function buildAccountView(
     },
     specialSituations: {
       count: state.counts.specialSituations,
-      granted: recent(facts.specialSituations.filter((s) => s.outcome === 'granted')),
-      refused: recent(facts.specialSituations.filter((s) => s.outcome === 'refused')),
+      granted: recentWhere(facts.specialSituations, (s) => s.outcome === 'granted'),
+      refused: recentWhere(facts.specialSituations, (s) => s.outcome === 'refused'),
     },
     forecastAccuracy: forecastAccuracy(state, today),
     paymentBehaviour: paymentBehaviour(state, today),

@@ -1,4 +1,5 @@
 import { AccountIndex } from './account-index.js';
+import { VIEW_LIST_LIMIT, buildAccountView } from './account-view.js';
 import { clockDifference, visibleAt } from './as-of.js';
 import { timelinePage, type TimelineQuery } from './timeline.js';
 import {
@@ -9,6 +10,7 @@ import {
   orderPlaced,
   policyV1,
   promiseMade,
+  termsRefused,
   termsStated,
 } from './testing/record-builder.js';
 
@@ -147,5 +149,28 @@ describe('the timeline', () => {
     expect(timelinePage(index, query({ ...window, clock: 'recorded' }), policyV1).items).toEqual(
       [],
     );
+  });
+});
+
+describe('the account view', () => {
+  it('lists the latest terms of the newest contexts only, and counts them all', () => {
+    const record = new RecordBuilder();
+    record.add(opened(), { at: '2026-01-01T09:00:00Z' });
+    const orders = VIEW_LIST_LIMIT + 20;
+    for (let i = 0; i < orders; i++) {
+      const at = new Date(Date.parse('2026-01-02T00:00:00Z') + i * 3_600_000).toISOString();
+      record.add(termsStated(30, { kind: 'order', referenceId: `O-${i}` }), { at });
+      record.add(termsRefused(120, `Q-${i}`), { at });
+    }
+    const index = AccountIndex.of(record.entries);
+    const view = buildAccountView(index.openState!, index.facts, null, '2026-03-01');
+
+    expect(view.paymentTerms.contexts).toBe(orders);
+    expect(view.paymentTerms.byContext).toHaveLength(VIEW_LIST_LIMIT);
+    expect(view.paymentTerms.byContext[0]?.context.referenceId).toBe(`O-${orders - 1}`);
+    expect(view.paymentTerms.inForce?.context.referenceId).toBe(`O-${orders - 1}`);
+    expect(view.paymentTerms.refusedCount).toBe(orders);
+    expect(view.paymentTerms.refused).toHaveLength(VIEW_LIST_LIMIT);
+    expect(view.paymentTerms.refused[0]?.context.referenceId).toBe(`Q-${orders - 1}`);
   });
 });

@@ -52,3 +52,52 @@ export function clockDifference(entries: Iterable<RecordEntry>, atMs: number): C
   }
   return { saidNotYetRecorded, recordedBeforeSaid };
 }
+
+/** Entries recorded within this long after they were said are looked up by when they were said. */
+const PROMPT_WITHIN_MS = 24 * 60 * 60 * 1000;
+
+function byRevision(a: RecordEntry, b: RecordEntry): number {
+  return a.revision - b.revision;
+}
+
+/**
+ * `clockDifference` for any instant without looking at every entry. An
+ * entry recorded within a day of being said can differ only at an instant
+ * in that day, so those are kept in occurred order and only the day before
+ * the instant is looked at; the rest — recorded later than that, or before
+ * they were said — are few and looked at whole. Entries recorded as they
+ * were said never differ and are not kept. Answers in revision order.
+ */
+export class ClockDifferences {
+  private readonly prompt: RecordEntry[] = [];
+  private readonly others: RecordEntry[] = [];
+
+  add(entry: RecordEntry): void {
+    const lag = entry.recordedAtMs - entry.occurredAtMs;
+    if (lag === 0) return;
+    if (lag < 0 || lag > PROMPT_WITHIN_MS) {
+      this.others.push(entry);
+      return;
+    }
+    let at = this.prompt.length;
+    while (at > 0 && this.prompt[at - 1]!.occurredAtMs > entry.occurredAtMs) at -= 1;
+    this.prompt.splice(at, 0, entry);
+  }
+
+  at(atMs: number): ClockDifference {
+    let low = 0;
+    let high = this.prompt.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.prompt[mid]!.occurredAtMs <= atMs - PROMPT_WITHIN_MS) low = mid + 1;
+      else high = mid;
+    }
+    const candidates = this.others.slice();
+    for (let at = low; at < this.prompt.length; at++) {
+      const entry = this.prompt[at]!;
+      if (entry.occurredAtMs > atMs) break;
+      candidates.push(entry);
+    }
+    return clockDifference(candidates.sort(byRevision), atMs);
+  }
+}
