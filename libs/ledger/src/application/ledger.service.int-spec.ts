@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type EventStore,
@@ -217,6 +217,36 @@ describe('the ledger projection over the embedded store', () => {
     expect(running.service.size).toBe(251);
     expect(toHex(new MerkleLog(running.storage).root(250))).toBe(toHex(signed.rootHash));
     expect(running.storage.checkpoints()).toEqual([kept]);
+  });
+
+  it('given a ledger file that lost its last batches (a power cut before they reached the disk), derives the same leaves and checkpoints again', async () => {
+    const files = ['', '-wal', '-shm'].map((suffix) => join(dir.path, `ledger.sqlite${suffix}`));
+    const saved = (file: string) => `${file}.saved`;
+    await givenHistory(store, 200);
+    running = await startLedger(dir.path, store);
+    await running.close();
+    running = null;
+    for (const file of files) if (existsSync(file)) copyFileSync(file, saved(file));
+
+    running = await startLedger(dir.path, store);
+    await givenHistory(store, 200);
+    await running.service.signCheckpoint();
+    await caughtUp(store, running);
+    const root = toHex(new MerkleLog(running.storage).root());
+    const checkpoints = running.storage.checkpoints();
+    await running.close();
+    running = null;
+    for (const file of files) {
+      rmSync(file, { force: true });
+      if (existsSync(saved(file))) copyFileSync(saved(file), file);
+    }
+
+    running = await startLedger(dir.path, store);
+    await caughtUp(store, running);
+
+    expect(running.service.size).toBe(401);
+    expect(toHex(new MerkleLog(running.storage).root())).toBe(root);
+    expect(running.storage.checkpoints()).toEqual(checkpoints);
   });
 
   it('refuses to start on a ledger built from another event store', async () => {

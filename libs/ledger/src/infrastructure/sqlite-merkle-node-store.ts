@@ -67,8 +67,16 @@ export interface SqliteMerkleNodeStoreOptions {
  * The ledger's storage in its own SQLite file, apart from the events: the
  * Merkle log's perfect-subtree hashes, the leaf table (leaf index → event id,
  * stream, revision and position, so the projection knows where to resume)
- * and every signed checkpoint. WAL with synchronous=FULL: a batch of leaves
- * is on disk when its transaction returns.
+ * and every signed checkpoint.
+ *
+ * WAL with synchronous=NORMAL: a power cut may lose the last batches, never
+ * tear one, and nothing in this file exists only here. Every leaf is derived
+ * from an event the event store holds durably, and every checkpoint is
+ * published to the store before it is kept (LedgerService.signCheckpoint);
+ * after a restart the ledger verifies its last leaf against the store,
+ * resumes after it and derives the same leaves, roots and adopted checkpoints
+ * again. With synchronous=FULL each batch's fsync held the event loop (8 ms
+ * median, 42 ms p99 under the HTTP bench) for durability the log already has.
  */
 export class SqliteMerkleNodeStore extends LedgerStorage {
   private readonly db: Database.Database;
@@ -97,7 +105,7 @@ export class SqliteMerkleNodeStore extends LedgerStorage {
       if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
       this.db = new Database(options.file);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       const version = this.db.pragma('user_version', { simple: true }) as number;
       if (version !== 0 && version !== SCHEMA_VERSION) {
