@@ -89,6 +89,8 @@ export {
   evolveAccount,
   initialAccountState,
   plainAccountState,
+  recordEntry,
+  recordEntries,
   type AccountState,
   type OpenAccountState,
   type UnopenedAccount,

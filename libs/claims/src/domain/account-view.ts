@@ -17,6 +17,8 @@ import {
   forecastAccuracy,
   paymentBehaviour,
   promiseSummary,
+  recordEntries,
+  recordEntry,
   trailingTwelveMonthSpend,
 } from '@onrecord/commitments';
 import type {
@@ -200,7 +202,7 @@ export function buildAccountView(
 ): AccountView {
   const open: PromiseView[] = [];
   for (const line of facts.promises.values()) {
-    const status = state.promises[line.promiseId]?.status ?? 'open';
+    const status = recordEntry(state, 'promises', line.promiseId)?.status ?? 'open';
     if (status === 'open') open.push({ ...line, status });
   }
   const soon = addDays(today, DUE_SOON_DAYS);
@@ -210,7 +212,9 @@ export function buildAccountView(
   let deliveryKeptOnTime = 0;
   let deliveryKeptLate = 0;
   let deliveryBroken = 0;
-  for (const promise of Object.values(state.promises)) {
+  // Through recordEntries, not `state.promises`: reading a large record off
+  // the state builds and keeps a plain copy of it, per request on an as-of.
+  for (const promise of recordEntries(state, 'promises')) {
     const onTime = promise.closedOn !== null && promise.closedOn <= promise.dueDate;
     if (promise.status === 'kept') {
       if (onTime) keptOnTime += 1;
@@ -222,8 +226,9 @@ export function buildAccountView(
     if (promise.status === 'broken') deliveryBroken += 1;
   }
 
+  const orders = [...recordEntries(state, 'orders')];
   const asPlaced: Record<string, number> = {};
-  for (const order of Object.values(state.orders)) {
+  for (const order of orders) {
     const { currency, revenueMinor, costMinor } = order.economics;
     asPlaced[currency] = (asPlaced[currency] ?? 0) + revenueMinor - costMinor;
   }
@@ -233,7 +238,7 @@ export function buildAccountView(
     erosion[currency] = base > 0 ? Math.floor((conceded * BPS_WHOLE) / base) : null;
   }
 
-  const complaints = Object.values(state.complaints);
+  const complaints = [...recordEntries(state, 'complaints')];
   const expectations = facts.expectations.at(-1) ?? null;
   const onTimeTarget = expectations?.expectations.serviceLevels.find(
     (l) => l.unit === 'bps' && ON_TIME_METRIC.test(`${l.metric} ${l.description}`),
@@ -322,9 +327,9 @@ export function buildAccountView(
       items: recent(complaints),
     },
     orders: {
-      placed: Object.keys(state.orders).length,
+      placed: orders.length,
       late: recent(
-        Object.values(state.orders)
+        orders
           .filter((o) => o.insideLeadTime)
           .map((o) => ({
             orderId: o.orderId,

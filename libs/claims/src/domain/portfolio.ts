@@ -9,6 +9,7 @@ import {
   grossProfitOf,
   initialAccountState,
   paymentBehaviour,
+  recordEntries,
 } from '@onrecord/commitments';
 import type { Verdict } from './claim-check.js';
 import { isClaimRecorded } from './claims.events.js';
@@ -296,7 +297,7 @@ export type AccountRow = {
 
 function latePaymentCost(state: OpenAccountState, currency: string, today: IsoDate): number {
   let cost = 0;
-  for (const invoice of Object.values(state.invoices)) {
+  for (const invoice of recordEntries(state, 'invoices')) {
     if (invoice.amount.currency !== currency) continue;
     const days =
       invoice.settledOn === null
@@ -322,7 +323,7 @@ export function accountRow(
   let revenue = 0;
   let gpAsPlaced = 0;
   let gpAfter = 0;
-  for (const order of Object.values(state.orders)) {
+  for (const order of recordEntries(state, 'orders')) {
     if (order.economics.currency !== currency) continue;
     revenue += order.economics.revenueMinor;
     gpAsPlaced += order.economics.revenueMinor - order.economics.costMinor;
@@ -460,13 +461,13 @@ export function repRows(portfolio: Portfolio, currency: string): RepRow[] {
     row(state.ownerId).accountsOwned += 1;
     row(state.ownerId).specialSituations.onOwnedAccounts += state.counts.specialSituations;
     for (const repId of state.serviceRepIds) row(repId).accountsServed += 1;
-    for (const quote of Object.values(state.quotes)) {
+    for (const quote of recordEntries(state, 'quotes')) {
       const actorId = line.quoteActors[quote.quoteId];
       if (actorId === undefined || quote.economics.currency !== currency) continue;
       row(actorId).quotes.count += 1;
       row(actorId).quotes.grossProfitMinor += grossProfitOf(quote.economics);
     }
-    for (const order of Object.values(state.orders)) {
+    for (const order of recordEntries(state, 'orders')) {
       const actorId = line.orderActors[order.orderId];
       if (actorId === undefined || order.economics.currency !== currency) continue;
       row(actorId).orders.count += 1;

@@ -5,6 +5,7 @@ import {
   type RefusalAlternative,
   WRITER_ROLES,
   type WriterRole,
+  recordEntries,
 } from '@onrecord/commitments';
 import { isClaimRecorded } from './claims.events.js';
 import { type RecordEntry, accountEventOf } from './record-entry.js';
@@ -228,17 +229,17 @@ export function policyExcerpt(policy: Policy, entry: RecordEntry): JsonObject {
 export function stateSummary(state: AccountState): JsonObject {
   if (state.status !== 'open') return { status: state.status };
   const promises = { open: 0, kept: 0, broken: 0, withdrawn: 0 };
-  for (const p of Object.values(state.promises)) promises[p.status] += 1;
+  for (const p of recordEntries(state, 'promises')) promises[p.status] += 1;
   const outstanding: Record<string, number> = {};
-  for (const i of Object.values(state.invoices)) {
+  for (const i of recordEntries(state, 'invoices')) {
     const owed = i.amount.amountMinor - i.paidMinor;
     if (owed > 0) outstanding[i.amount.currency] = (outstanding[i.amount.currency] ?? 0) + owed;
   }
   const quotes: JsonObject = {};
-  for (const q of Object.values(state.quotes))
+  for (const q of recordEntries(state, 'quotes'))
     quotes[q.quoteId] = { version: q.version, status: q.status };
   const orders: JsonObject = {};
-  for (const o of Object.values(state.orders)) {
+  for (const o of recordEntries(state, 'orders')) {
     orders[o.orderId] = {
       insideLeadTime: o.insideLeadTime,
       rush: o.rush.status,
