@@ -16,21 +16,10 @@ import {
   termsRefused,
   termsStated,
 } from './testing/record-builder.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 
 const DAY_MS = 86_400_000;
 const START_MS = Date.parse('2020-01-01T00:00:00Z');
-
-/** A small seeded generator, so a failing history can be run again. */
-function randomFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * An account's business in random order: orders, deliveries, promises and
@@ -42,7 +31,7 @@ function randomFrom(seed: number): () => number {
  * recordedAt never goes backwards, as the store stamps it.
  */
 function randomHistory(seed: number, size: number, lateByUpToDays = 20): RecordEntry[] {
-  const random = randomFrom(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const record = new RecordBuilder();
   let clockMs = START_MS;
@@ -134,7 +123,7 @@ function answer(then: AccountThen, atMs: number): string {
 }
 
 function instantsAcross(entries: readonly RecordEntry[], count: number, seed: number): number[] {
-  const random = randomFrom(seed);
+  const random = seededRandom(seed);
   const last = Math.max(...entries.map((e) => Math.max(e.occurredAtMs, e.recordedAtMs)));
   const instants = [START_MS - DAY_MS, last + DAY_MS];
   // Exactly on some entries' instants too: the edges are where an off-by-one shows.

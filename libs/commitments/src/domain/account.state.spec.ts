@@ -13,6 +13,7 @@ import {
   type AccountState,
   type OpenAccountState,
 } from './account.state.js';
+import { seededRandom } from '../../../../test/support/seeded-random.js';
 import { evolveAccountByCopying } from './testing/copying-fold.reference.js';
 import {
   acmeOpened,
@@ -138,25 +139,13 @@ describe('recognising events', () => {
   });
 });
 
-/** A seeded generator, so a failing history can be reproduced. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A long, busy account history touching every event type the fold knows, with
  * ids that exist, ids that do not, ids that look like array indexes (which
  * plain objects enumerate first) and a second opening.
  */
 function busyHistory(length: number, seed: number): AccountEvent[] {
-  const next = seeded(seed);
+  const next = seededRandom(seed);
   const id = (prefix: string) => {
     const n = Math.floor(next() * Math.max(4, length / 8));
     return next() < 0.1 ? String(n) : `${prefix}-${n}`;

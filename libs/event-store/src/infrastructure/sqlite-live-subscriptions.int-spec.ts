@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { newEvent } from '../../../../test/support/event-store.contract.js';
 import { tempDir } from '../../../../test/support/temp-dir.js';
+import { readAllEvents } from '../../../../test/support/read-all-events.js';
 import type { StoredEvent } from '../domain/envelope.js';
-import type { AllFilter, Subscription } from '../event-store.port.js';
+import type { Subscription } from '../event-store.port.js';
 import { RECENT_EVENTS } from './recent-events.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -58,22 +59,6 @@ function untilCaughtUp(subscription: Subscription): {
     return events;
   };
   return { history, rest };
-}
-
-async function readAllOf(store: SqliteEventStore, filter?: AllFilter): Promise<StoredEvent[]> {
-  const all: StoredEvent[] = [];
-  for (;;) {
-    const last = all[all.length - 1];
-    const page = await store.readAll({
-      fromPosition: last
-        ? { commit: last.position.commit + 1n, prepare: last.position.prepare + 1n }
-        : 'start',
-      maxCount: 1000,
-      ...(filter ? { filter } : {}),
-    });
-    all.push(...page);
-    if (page.length < 1000) return all;
-  }
 }
 
 /** Appends `total` events in appends of up to 500, round robin over the streams and types given. */
@@ -142,7 +127,7 @@ describe('embedded store: live subscriptions served from the recent events', () 
     await appendConcurrently(store, 150, streams);
     const [firstLive, secondLive] = await Promise.all([first.rest(300), second.rest(300)]);
 
-    const stored = await readAllOf(store);
+    const stored = await readAllEvents(store);
     expect(stored).toHaveLength(RECENT_EVENTS + 1000);
     expect([...firstHistory, ...firstLive]).toEqual(stored);
     expect(positions([...secondHistory, ...secondLive])).toEqual(positions(stored));
@@ -161,7 +146,7 @@ describe('embedded store: live subscriptions served from the recent events', () 
     const history = await subscriber.history;
 
     await appendConcurrently(store, 240, streams, types);
-    const expected = await readAllOf(store, filter);
+    const expected = await readAllEvents(store, filter);
     const live = await subscriber.rest(expected.length - history.length);
 
     expect(expected.length).toBeGreaterThan(history.length);
@@ -193,7 +178,7 @@ describe('embedded store: live subscriptions served from the recent events', () 
     await store.appendToStream('account-c', [newEvent('PromiseKept', { kept: true })]);
     const followed = await live.rest(1);
 
-    const stored = await readAllOf(store);
+    const stored = await readAllEvents(store);
     expect(afterRollback).toEqual(stored.slice(0, 1));
     expect(followed).toEqual(stored.slice(1));
     expect(followed.map((event) => event.data)).toEqual([{ kept: true }]);
@@ -228,7 +213,7 @@ describe('embedded store: live subscriptions served from the recent events', () 
     await store.appendToStream('account-a', [newEvent('PromiseKept', { here: true })]);
     const followed = await live.rest(2);
 
-    const stored = await readAllOf(store);
+    const stored = await readAllEvents(store);
     expect(fresh).toEqual(stored.slice(0, 2));
     expect(followed).toEqual(stored.slice(1));
     expect(followed.map((event) => event.data)).toEqual([{ elsewhere: true }, { here: true }]);

@@ -9,6 +9,7 @@ import {
   type SqliteEventStore,
 } from '@onrecord/event-store';
 import { tempDir } from '../../../../test/support/temp-dir.js';
+import { readAllEvents } from '../../../../test/support/read-all-events.js';
 import { newEvent } from '../../../../test/support/event-store.contract.js';
 import { formatCheckpoint, signCheckpoint, verifyCheckpoint } from '../domain/checkpoint.js';
 import { CHECKPOINT_SIGNED, CHECKPOINT_STREAM } from '../domain/checkpoint-event.js';
@@ -37,22 +38,6 @@ import {
   RevisionRangeError,
 } from './ledger.errors.js';
 
-/** Every event of the store in global order. */
-async function allEvents(store: EventStore): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  for (;;) {
-    const after = events[events.length - 1];
-    const page = await store.readAll({
-      fromPosition: after
-        ? { commit: after.position.commit + 1n, prepare: after.position.prepare + 1n }
-        : 'start',
-      maxCount: 1000,
-    });
-    events.push(...page);
-    if (page.length < 1000) return events;
-  }
-}
-
 /** The log an independent party computes from the events: RFC 9162 over their leaves. */
 function expectedLog(events: readonly StoredEvent[]): MerkleLog {
   const log = new MerkleLog(new InMemoryMerkleNodeStore());
@@ -64,7 +49,7 @@ const hashes = (hex: readonly string[]): Uint8Array[] => hex.map((h) => hashFrom
 
 /** Waits until the ledger holds every event the store holds now (published checkpoints too). */
 async function caughtUp(store: EventStore, running: RunningLedger): Promise<void> {
-  const last = (await allEvents(store)).at(-1);
+  const last = (await readAllEvents(store)).at(-1);
   if (last) await running.service.waitFor(last.position);
 }
 
@@ -88,7 +73,7 @@ describe('the ledger projection over the embedded store', () => {
     await givenHistory(store, 600);
     running = await startLedger(dir.path, store);
 
-    const events = await allEvents(store);
+    const events = await readAllEvents(store);
     const expected = expectedLog(events);
     expect(running.service.size).toBe(600);
     expect(running.storage.leaves(0, 1000).map((l) => l.eventId)).toEqual(events.map((e) => e.id));
@@ -165,7 +150,7 @@ describe('the ledger projection over the embedded store', () => {
     running = await startLedger(dir.path, store);
 
     // 600 events and the published checkpoint.
-    const events = await allEvents(store);
+    const events = await readAllEvents(store);
     expect(events).toHaveLength(601);
     expect(running.service.size).toBe(601);
     const leafIds = running.storage.leaves(0, 1000).map((l) => l.eventId);
@@ -315,7 +300,7 @@ describe('ledger checkpoints and proofs', () => {
   });
 
   it('proves an event included in the latest checkpoint, signing one that covers it when needed', async () => {
-    const events = await allEvents(store);
+    const events = await readAllEvents(store);
     const old = await running.service.signCheckpoint();
     const result = await store.appendToStream('account-acme', [newEvent()]);
     await running.service.waitFor(result.position);
@@ -345,7 +330,7 @@ describe('ledger checkpoints and proofs', () => {
   });
 
   it('proves inclusion at an earlier tree size, and refuses sizes the log cannot prove', async () => {
-    const events = await allEvents(store);
+    const events = await readAllEvents(store);
     const at = await running.service.inclusionProof(events[5]!.id, 10);
     expect(
       verifyInclusion(
@@ -469,7 +454,7 @@ describe('checkpoints shared between replicas through the store', () => {
     expect(b.service.latestCheckpoint()).toEqual(signed);
     expect(await b.service.signCheckpointIfGrown()).toBeNull();
     // B proves inclusion against A's checkpoint without signing its own.
-    const events = await allEvents(store);
+    const events = await readAllEvents(store);
     const proof = await b.service.inclusionProof(events[7]!.id);
     expect(proof.checkpoint).toBe(signed.note);
     expect(b.storage.checkpoints()).toEqual([signed]);
