@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../test/support/api-process.js';
 import { REPO_ROOT, profilingArgs } from './child-process.js';
 
 /**
@@ -18,17 +18,8 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// One definition with the tests' own, re-exported for the sections.
+export { freePort };
 
 /** The environment the API reads (see README, Configuration) for a bench run. */
 export function apiEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
